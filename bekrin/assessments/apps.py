@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    name = "bekrin.assessments"
+    label = "assessments"
+    verbose_name = "Tests and exams"

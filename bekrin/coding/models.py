@@ -1,0 +1,155 @@
+"""Coding exercises: topics, tasks with test cases, submissions and per-student progress."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bekrin.core.models import SoftDeleteModel, TenantModel, TimeStampedModel, enum_check
+from bekrin.students.models import StudentProfile
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", _("Asan")
+    MEDIUM = "medium", _("Orta")
+    HARD = "hard", _("Çətin")
+
+
+class SubmissionStatus(models.TextChoices):
+    # pending/running let a submission be saved before it is judged, so it is never lost (decision 4).
+    PENDING = "pending", _("Gözləyir")
+    RUNNING = "running", _("Yoxlanılır")
+    PASSED = "passed", _("Keçdi")
+    FAILED = "failed", _("Səhv cavab")
+    ERROR = "error", _("Xəta")
+    TIMEOUT = "timeout", _("Vaxt bitdi")
+
+
+FINAL_SUBMISSION_STATUSES = (
+    SubmissionStatus.PASSED,
+    SubmissionStatus.FAILED,
+    SubmissionStatus.ERROR,
+    SubmissionStatus.TIMEOUT,
+)
+
+
+class ProgressStatus(models.TextChoices):
+    ATTEMPTED = "attempted", _("Cəhd edilib")
+    SOLVED = "solved", _("Həll edilib")
+
+
+class CodingTopic(TenantModel):
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "coding_topic"
+        ordering = ["name"]
+        verbose_name = _("coding topic")
+        verbose_name_plural = _("coding topics")
+        constraints = [
+            # NULL organization is one tenant too, so NULLs must not be distinct here.
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="coding_topic_name_unique", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CodingTask(TenantModel, SoftDeleteModel, TimeStampedModel):
+    topic = models.ForeignKey(CodingTopic, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+    topic_name = models.CharField(_("topic name (legacy)"), max_length=200, null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    starter_code = models.TextField(_("starter code"), blank=True, default="")
+    difficulty = models.CharField(_("difficulty"), max_length=16, choices=Difficulty.choices)
+    points = models.IntegerField(_("points"), null=True, blank=True)
+    order_index = models.IntegerField(_("order"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "coding_task"
+        ordering = [models.F("order_index").asc(nulls_last=True), "id"]
+        verbose_name = _("coding task")
+        verbose_name_plural = _("coding tasks")
+        constraints = [
+            enum_check("difficulty", Difficulty.values),
+            models.CheckConstraint(condition=Q(points__gte=0), name="coding_task_points_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CodingTestCase(models.Model):
+    task = models.ForeignKey(CodingTask, on_delete=models.CASCADE, related_name="test_cases")
+    input = models.TextField(_("input"), blank=True)
+    expected = models.TextField(_("expected output"), blank=True)
+    # A non-empty explanation makes the case a visible example; the others stay hidden (decision 13).
+    explanation = models.TextField(_("explanation"), null=True, blank=True)
+    order_index = models.IntegerField(_("order"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "coding_test_case"
+        ordering = [models.F("order_index").asc(nulls_last=True), "id"]
+        verbose_name = _("test case")
+        verbose_name_plural = _("test cases")
+
+    def __str__(self) -> str:
+        return f"{self.task.title} #{self.order_index or self.pk}"
+
+    @property
+    def is_visible(self) -> bool:
+        return bool(self.explanation and self.explanation.strip())
+
+
+class CodingSubmission(TenantModel):
+    task = models.ForeignKey(CodingTask, on_delete=models.CASCADE, related_name="submissions")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coding_submissions")
+    submitted_code = models.TextField(_("code"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING
+    )
+    passed_count = models.IntegerField(_("passed"), null=True, blank=True)
+    failed_count = models.IntegerField(_("failed"), null=True, blank=True)
+    error_message = models.TextField(_("message"), null=True, blank=True)
+    runtime_ms = models.IntegerField(_("runtime (ms)"), null=True, blank=True)
+    attempt_no = models.IntegerField(_("attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "coding_submission"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [enum_check("status", SubmissionStatus.values)]
+
+    def __str__(self) -> str:
+        return f"{self.task.title} · {self.student.full_name} #{self.attempt_no}"
+
+
+class CodingProgress(models.Model):
+    """Seed section 6: one row per student and task, kept current by every verdict."""
+
+    student_profile = models.ForeignKey(StudentProfile, on_delete=models.CASCADE, related_name="coding_progress")
+    exercise = models.ForeignKey(CodingTask, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(_("status"), max_length=16, choices=ProgressStatus.choices)
+    score = models.DecimalField(_("best score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "coding_progress"
+        verbose_name = _("coding progress")
+        verbose_name_plural = _("coding progress")
+        constraints = [
+            models.UniqueConstraint(fields=["student_profile", "exercise"], name="coding_progress_unique"),
+            enum_check("status", ProgressStatus.values),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_profile} · {self.exercise}: {self.status}"

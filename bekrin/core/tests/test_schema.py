@@ -1,0 +1,78 @@
+"""The migrated database must match docs/schema/erd.json exactly (a copy of the spec's erd.json)."""
+
+import copy
+
+import pytest
+from django.db import connection
+
+from bekrin.core.schema_check import load_erd, read_live_schema, schema_drift
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live_schema():
+    with connection.cursor() as cursor:
+        return read_live_schema(cursor)
+
+
+def test_migrated_database_matches_the_erd(live_schema):
+    erd = load_erd()
+    assert len(erd["tables"]) == 20
+    assert schema_drift(erd, live_schema) == []
+
+
+def test_a_changed_column_type_is_reported_with_table_and_column(live_schema):
+    erd = load_erd()
+    column = next(c for c in erd["tables"]["payment"]["columns"] if c["name"] == "amount")
+    column["type"] = "integer"
+    assert schema_drift(erd, live_schema) == ["payment.amount: type is 'numeric', the ERD says 'integer'"]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "key", "value", "expected"),
+    [
+        ("user", "phone", "nullable", False, "user.phone: nullable is True, the ERD says False"),
+        ("group", "days_of_week", "type", "text", "group.days_of_week: type is 'integer[]', the ERD says 'text'"),
+        ("payment", "note", "unique", True, "payment.note: is not unique"),
+        ("test", "title", "indexed", True, "test.title: no index starts with this column"),
+    ],
+)
+def test_each_kind_of_column_drift_is_reported(live_schema, table, column, key, value, expected):
+    erd = copy.deepcopy(load_erd())
+    spec = next(c for c in erd["tables"][table]["columns"] if c["name"] == column)
+    spec[key] = value
+    assert schema_drift(erd, live_schema) == [expected]
+
+
+def test_a_missing_or_extra_column_is_reported(live_schema):
+    erd = load_erd()
+    erd["tables"]["organization"]["columns"].append({"name": "country", "type": "character varying", "nullable": False})
+    erd["tables"]["coding_topic"]["columns"] = [
+        c for c in erd["tables"]["coding_topic"]["columns"] if c["name"] != "created_at"
+    ]
+    assert schema_drift(erd, live_schema) == [
+        "organization.country: column is missing",
+        "coding_topic.created_at: column is not in the ERD",
+    ]
+
+
+def test_an_enum_without_its_check_constraint_is_reported(live_schema):
+    erd = load_erd()
+    erd["enums"]["payment_method"].append("crypto")
+    assert schema_drift(erd, live_schema) == [
+        "payment.method: no CHECK constraint limits it to the enum payment_method "
+        "['bank', 'card', 'cash', 'crypto', 'other']"
+    ]
+
+
+def test_days_of_week_outside_iso_range_are_rejected_by_the_database():
+    from django.db import IntegrityError
+
+    with connection.cursor() as cursor, pytest.raises(IntegrityError):
+        cursor.execute(
+            'INSERT INTO "user" (email, password_hash, full_name, role, is_active, is_staff, is_superuser,'
+            " created_at, updated_at) VALUES ('t@x.az', '', 'T', 'teacher', true, false, false, now(), now());"
+            'INSERT INTO "group" (teacher_id, name, days_of_week, display_name, is_active, created_at,'
+            " updated_at) SELECT id, 'G', '{1,8}', 'G', true, now(), now() FROM \"user\" WHERE email = 't@x.az'"
+        )

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from bekrin.core.admin import FoldedSearchAdmin, SoftDeleteAdmin
+from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
+
+
+@admin.register(StudentProfile)
+class StudentProfileAdmin(SoftDeleteAdmin):
+    list_display = ("user", "grade", "balance", "is_deleted", "created_at")
+    list_filter = ("grade", "user__organization")
+    search_fields = ("user__full_name", "user__email", "user__phone")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    readonly_fields = ("balance",)  # derived from payments; written only by the payment services
+
+
+@admin.register(ParentProfile)
+class ParentProfileAdmin(SoftDeleteAdmin):
+    list_display = ("user", "is_deleted", "created_at")
+    list_filter = ("user__organization",)
+    search_fields = ("user__full_name", "user__email", "user__phone")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(ParentStudent)
+class ParentStudentAdmin(FoldedSearchAdmin):
+    list_display = ("parent", "student", "relation", "organization", "created_at")
+    list_filter = ("relation", "organization")
+    search_fields = ("parent__full_name", "student__full_name", "parent__email", "student__email")
+    list_select_related = ("parent", "student", "organization")
+    raw_id_fields = ("parent", "student")
