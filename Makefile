@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test check lint types migrations-check setup system-deps migrate db-stop bench clean
+.PHONY: run test check lint types migrations-check setup system-deps migrate db-stop bench clean messages
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -48,6 +48,12 @@ check: lint types migrations-check test
 
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(PY) $$script || exit 1; done
+
+# Refresh the translation catalogues after changing messages; the compiled .mo files are committed so a machine
+# without gettext serves translations too.
+messages: setup
+	DEBUG=true $(PY) manage.py makemessages -l az -l en --ignore=.venv --ignore=bench --ignore=judge
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
 db-stop:
 	@[ -x $(PY) ] && $(PY) -m config.embedded_db stop || true

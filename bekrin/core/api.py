@@ -1,18 +1,14 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from bekrin.core.selectors import health_report
+from bekrin.core.views import PublicApiView
 
 
-class HealthView(APIView):
+class HealthView(PublicApiView):
     """Liveness for load balancers and operators: the database and the judge queue."""
-
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
 
     @extend_schema(
         responses={

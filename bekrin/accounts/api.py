@@ -1,0 +1,106 @@
+from typing import Any
+
+from django.contrib.auth import logout
+from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bekrin.accounts.models import Role, User
+from bekrin.accounts.selectors import parent_children, user_for_me, user_profile_fields
+from bekrin.accounts.services import auth_login, auth_logout
+from bekrin.core.views import ANY_ROLE, ApiView, PublicApiView
+
+
+class OrganizationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class ChildOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class MeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    phone = serializers.CharField(allow_null=True)
+    role = serializers.ChoiceField(choices=Role.choices)
+    organization = OrganizationOut(allow_null=True)
+    profile = serializers.DictField(help_text="The role's profile fields (grade and balance for a student, …).")
+    children = ChildOut(many=True, required=False, help_text="Only for a parent.")
+
+
+def me_payload(user: User) -> dict[str, Any]:
+    user = user_for_me(user.pk)
+    payload = MeOut(
+        {
+            "id": user.pk,
+            "email": user.email,
+            "full_name": user.full_name,
+            "phone": user.phone,
+            "role": user.role,
+            "organization": user.organization,
+            "profile": user_profile_fields(user),
+        }
+    ).data
+    if user.role == Role.PARENT:
+        payload["children"] = ChildOut(parent_children(user), many=True).data
+    return payload
+
+
+class LoginIn(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class LoginOut(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    user = MeOut()
+
+
+class LoginView(PublicApiView):
+    """A wrong email and a wrong password get the same 400; 10 failures in a row from one address for one email
+    get 429 until a cool-off ends."""
+
+    @extend_schema(
+        request=LoginIn,
+        responses={200: LoginOut},
+        auth=[],
+        summary="Log in with email and password; send the token as `Authorization: Bearer <token>`",
+    )
+    def post(self, request: Request) -> Response:
+        data = LoginIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        instance, token = auth_login(request=request._request, **data.validated_data)
+        return Response({"token": token, "expires_at": instance.expiry, "user": me_payload(instance.user)})
+
+
+class LogoutView(ApiView):
+    """Revokes the token in use (or ends the session); the token answers 401 from then on."""
+
+    allowed_roles = ANY_ROLE
+
+    @extend_schema(request=None, responses={204: None}, summary="Revoke the token in use")
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, AuthToken):
+            auth_logout(token=request.auth)
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(ApiView):
+    """The logged-in user; a parent also gets their linked children."""
+
+    allowed_roles = ANY_ROLE
+
+    @extend_schema(responses={200: MeOut}, summary="The logged-in user with the role's profile")
+    def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)  # ensured by the permission classes
+        return Response(me_payload(request.user))

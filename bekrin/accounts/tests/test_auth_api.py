@@ -1,0 +1,128 @@
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.core.management import call_command
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from bekrin.testing.factories import PASSWORD, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+SEED_LOGINS = {
+    "teacher@bekrin.test": ("teacher-pass-1", "teacher"),
+    "parent@bekrin.test": ("parent-pass-1", "parent"),
+    "student1@bekrin.test": ("student-pass-1", "student"),
+    "student2@bekrin.test": ("student-pass-1", "student"),
+    "student3@bekrin.test": ("student-pass-1", "student"),
+}
+
+
+def login(email: str, password: str, address: str = "10.0.0.1", **headers):
+    return APIClient().post(
+        "/api/auth/login", {"email": email, "password": password}, format="json", REMOTE_ADDR=address, **headers
+    )
+
+
+def test_every_seed_user_logs_in_and_reads_me_with_the_bearer_token():
+    call_command("seed_dev")
+    for email, (password, role) in SEED_LOGINS.items():
+        response = login(email, password)
+        assert response.status_code == 200, email
+        body = response.json()
+        assert body["user"]["email"] == email
+        assert body["expires_at"]
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {body['token']}")
+        me = client.get("/api/auth/me").json()
+        assert (me["email"], me["role"], me["organization"]) == (email, role, None)
+
+
+def test_me_shows_a_parent_their_children_and_a_student_their_profile(personas, api_client_for):
+    parent_me = api_client_for(personas.parent).get("/api/auth/me").json()
+    assert parent_me["children"] == [{"id": personas.student.pk, "full_name": "Əli Həsənov"}]
+    student_me = api_client_for(personas.student).get("/api/auth/me").json()
+    assert student_me["profile"] == {"grade": "9", "balance": "0.00", "notes": None}
+    assert "children" not in student_me
+
+
+def test_login_email_is_case_insensitive():
+    StudentFactory(email="ali@bekrin.test")
+    assert login("  ALI@Bekrin.test ", PASSWORD).status_code == 200
+
+
+def test_wrong_email_and_wrong_password_get_the_same_answer():
+    StudentFactory(email="ali@bekrin.test")
+    wrong_password = login("ali@bekrin.test", "nope")
+    wrong_email = login("nobody@bekrin.test", PASSWORD)
+    assert wrong_password.status_code == wrong_email.status_code == 400
+    assert wrong_password.json() == wrong_email.json()
+    assert wrong_password.json()["error"]["code"] == "invalid_credentials"
+
+
+def test_login_messages_are_azerbaijani_by_default_and_english_on_request():
+    assert login("x@bekrin.test", "nope").json()["error"]["message"] == "E-poçt və ya şifrə yanlışdır."
+    english = login("x@bekrin.test", "nope", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["error"]["message"] == "Email or password is wrong."
+
+
+def test_login_without_fields_is_a_validation_error_naming_them():
+    body = APIClient().post("/api/auth/login", {}, format="json").json()
+    assert body["error"]["code"] == "invalid"
+    assert set(body["error"]["fields"]) == {"email", "password"}
+
+
+def test_logout_revokes_the_token():
+    StudentFactory(email="ali@bekrin.test")
+    token = login("ali@bekrin.test", PASSWORD).json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert client.post("/api/auth/logout").status_code == 204
+    response = client.get("/api/auth/me")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_an_expired_token_gets_401():
+    student = StudentFactory()
+    instance, token = AuthToken.objects.create(user=student)
+    AuthToken.objects.filter(pk=instance.pk).update(expiry=timezone.now() - timedelta(seconds=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert client.get("/api/auth/me").status_code == 401
+
+
+def test_a_deactivated_user_cannot_log_in_nor_use_an_old_token():
+    student = StudentFactory(email="gone@bekrin.test")
+    _instance, token = AuthToken.objects.create(user=student)
+    student.is_active = False
+    student.save()
+    assert login("gone@bekrin.test", PASSWORD).status_code == 400
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert client.get("/api/auth/me").status_code == 401
+
+
+def test_anonymous_caller_gets_401_with_a_bearer_challenge():
+    response = APIClient().get("/api/auth/me")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_ten_failures_lock_that_email_from_that_address_only_until_the_cool_off_ends():
+    StudentFactory(email="ali@bekrin.test")
+    StudentFactory(email="sister@bekrin.test")
+    for _ in range(10):
+        assert login("ali@bekrin.test", "wrong", address="10.0.0.1").status_code == 400
+    locked = login("ali@bekrin.test", PASSWORD, address="10.0.0.1")
+    assert locked.status_code == 429
+    assert locked.json()["error"]["code"] == "too_many_attempts"
+    # The same email from another address, and another user from the same address, still log in.
+    assert login("ali@bekrin.test", PASSWORD, address="10.0.0.2").status_code == 200
+    assert login("sister@bekrin.test", PASSWORD, address="10.0.0.1").status_code == 200
+    # After the cool-off the lock is gone.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=1))
+    assert login("ali@bekrin.test", PASSWORD, address="10.0.0.1").status_code == 200

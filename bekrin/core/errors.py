@@ -1,0 +1,121 @@
+"""One error shape for the whole API, and the one exception type services raise.
+
+Every error answers `{"error": {"code", "message", "fields"?}}`: `code` is machine-readable and stable, `message`
+is for people (Azerbaijani unless the client asks for English), `fields` maps an input field (or an item such as
+`items[3].status`) to its messages.
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger("bekrin.api")
+
+
+class DomainError(Exception):
+    """A request the domain refuses. Services raise it; the API layer renders it in the error shape."""
+
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+        if code is not None:
+            self.code = code
+
+
+class Conflict(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "too_large"
+
+
+def error_body(code: str, message: str, fields: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
+_DRF_CODES = {
+    exceptions.ValidationError: "invalid",
+    exceptions.ParseError: "parse_error",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def _drf_code(exc: exceptions.APIException) -> str:
+    for exc_type, code in _DRF_CODES.items():
+        if isinstance(exc, exc_type):
+            return code
+    return str(exc.default_code)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF's EXCEPTION_HANDLER: every exception a view raises becomes the error shape, never a traceback."""
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("too_large", _("The request body is too large.")),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        view = context.get("view")
+        logger.exception("Unexpected error in %s", type(view).__name__ if view else "API view", exc_info=exc)
+        return Response(
+            error_body("server_error", _("Something went wrong on our side; it has been logged.")),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+
+    assert isinstance(exc, exceptions.APIException)
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            non_field: Any = detail.get("non_field_errors")
+            message = str(non_field[0]) if non_field else _("The request has invalid fields.")
+            fields = {key: value for key, value in detail.items() if key != "non_field_errors"}
+        else:
+            items = detail if isinstance(detail, list) else [detail]
+            message, fields = (str(items[0]) if items else _("Invalid input.")), None
+        response.data = error_body("invalid", message, fields)
+    else:
+        response.data = error_body(_drf_code(exc), str(exc.detail))
+    return response
+
+
+def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """handler404: unknown URLs answer in the error shape too."""
+    return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+
+
+def json_server_error(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        error_body("server_error", _("Something went wrong on our side; it has been logged.")), status=500
+    )
