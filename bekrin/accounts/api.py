@@ -78,7 +78,9 @@ class LoginView(PublicApiView):
         data = LoginIn(data=request.data)
         data.is_valid(raise_exception=True)
         instance, token = auth_login(request=request._request, **data.validated_data)
-        return Response({"token": token, "expires_at": instance.expiry, "user": me_payload(instance.user)})
+        return Response(
+            LoginOut({"token": token, "expires_at": instance.expiry, "user": me_payload(instance.user)}).data
+        )
 
 
 class LogoutView(ApiView):
