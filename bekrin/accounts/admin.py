@@ -41,6 +41,7 @@ class UserAdmin(FoldedSearchAdmin, DjangoUserAdmin):
 
 @admin.register(TeacherProfile)
 class TeacherProfileAdmin(FoldedSearchAdmin):
+    tenant_path = "user__organization"
     list_display = ("user", "display_title", "created_at")
     search_fields = ("user__full_name", "user__email", "display_title")
     list_select_related = ("user",)

@@ -45,6 +45,7 @@ class TestAssignmentAdmin(FoldedSearchAdmin):
 
 @admin.register(TestResult)
 class TestResultAdmin(FoldedSearchAdmin):
+    tenant_path = "student_profile__user__organization"
     list_display = ("test_name", "student_profile", "group", "score", "max_score", "date")
     list_filter = ("group", ("date", admin.DateFieldListFilter))
     search_fields = ("test_name", "student_profile__user__full_name")

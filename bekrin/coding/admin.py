@@ -38,6 +38,7 @@ class CodingSubmissionAdmin(FoldedSearchAdmin):
 
 @admin.register(CodingProgress)
 class CodingProgressAdmin(FoldedSearchAdmin):
+    tenant_path = "student_profile__user__organization"
     list_display = ("student_profile", "exercise", "status", "score", "solved_at")
     list_filter = ("status",)
     search_fields = ("student_profile__user__full_name", "exercise__title")

@@ -1,4 +1,4 @@
-"""Admin building blocks: Azerbaijani-aware search and soft-deleted rows that stay visible and restorable."""
+"""Admin building blocks: tenant scoping, Azerbaijani-aware search, soft-deleted rows visible and restorable."""
 
 from typing import Any
 
@@ -10,10 +10,24 @@ from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import Organization
 from bekrin.core.search import filter_by_search
+from bekrin.core.tenancy import same_tenant
 
 
 class FoldedSearchAdmin(admin.ModelAdmin):
-    """Search that finds "Əli" by "əli" or "ƏLİ" whatever the database's locale."""
+    """Staff see their own organization's rows only (superusers see all), and search finds "Əli" by "əli" or
+    "ƏLİ" whatever the database's locale."""
+
+    # The lookup path from the row to its organization; models without the column reach it through a relation.
+    tenant_path = "organization"
+
+    def rows(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = self.rows(request)
+        if getattr(request.user, "is_superuser", False):
+            return queryset
+        return queryset.filter(same_tenant(request.user, self.tenant_path))  # type: ignore[arg-type]
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         if not search_term.strip():
@@ -41,7 +55,7 @@ class SoftDeleteAdmin(FoldedSearchAdmin):
 
     actions = ["soft_delete_selected", "restore_selected"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def rows(self, request: HttpRequest) -> QuerySet:
         queryset = self.model.all_objects.get_queryset()
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
@@ -66,6 +80,16 @@ class SoftDeleteAdmin(FoldedSearchAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(FoldedSearchAdmin):
+    """Schools are managed by superusers only."""
+
     list_display = ("name", "slug", "created_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(getattr(request.user, "is_superuser", False))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission

@@ -5,7 +5,7 @@ ctype, and folds İ, I and ı all to i: a person typing "Ali" finds "Əli"'s nei
 people expect on keyboards without ı.
 """
 
-from django.db.models import Func, Q, QuerySet, Value
+from django.db.models import Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower
 
 _CAPITALS = "ƏÖÜĞÇŞİIı"
@@ -22,7 +22,8 @@ class Folded(Func):
 
     def __init__(self, expression: object) -> None:
         super().__init__(
-            Lower(Func(expression, Value(_CAPITALS), Value(_SMALL), function="translate")),
+            Lower(Func(expression, Value(_CAPITALS), Value(_SMALL), function="translate", output_field=TextField())),
+            output_field=TextField(),
         )
         self.function = ""
 

@@ -6,6 +6,7 @@ from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
 
 @admin.register(StudentProfile)
 class StudentProfileAdmin(SoftDeleteAdmin):
+    tenant_path = "user__organization"
     list_display = ("user", "grade", "balance", "is_deleted", "created_at")
     list_filter = ("grade", "user__organization")
     search_fields = ("user__full_name", "user__email", "user__phone")
@@ -16,6 +17,7 @@ class StudentProfileAdmin(SoftDeleteAdmin):
 
 @admin.register(ParentProfile)
 class ParentProfileAdmin(SoftDeleteAdmin):
+    tenant_path = "user__organization"
     list_display = ("user", "is_deleted", "created_at")
     list_filter = ("user__organization",)
     search_fields = ("user__full_name", "user__email", "user__phone")
