@@ -98,6 +98,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
+    # Only for generated ~99-bit initial passwords of bulk imports; re-hashed with Argon2 at the first login.
+    "bekrin.accounts.hashers.InitialPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -120,6 +122,17 @@ API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 21 * 1024 * 1024)
 # Non-file bodies Django will hold in memory: a 5 MB CSV import sent as text/csv must fit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+# The code judge (bekrin/coding, judge/): limits for each test case of a submission, how long the submit endpoint
+# waits for the verdict before it answers 202, and how many submissions a student may send a minute.
+JUDGE_LIMITS = {
+    "cpu_ms": env_int("JUDGE_CPU_MS", 1000),
+    "wall_ms": env_int("JUDGE_WALL_MS", 3000),
+    "memory_mb": env_int("JUDGE_MEMORY_MB", 256),
+    "output_kb": env_int("JUDGE_OUTPUT_KB", 64),
+}
+JUDGE_SUBMIT_WAIT_SECONDS = env_int("JUDGE_SUBMIT_WAIT_SECONDS", 10)
+CODING_SUBMISSIONS_PER_MINUTE = env_int("CODING_SUBMISSIONS_PER_MINUTE", 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -177,6 +190,15 @@ SPECTACULAR_SETTINGS = {
         "bekrin.core.openapi.add_error_responses",
     ],
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+    # Several models have a `status` enum; each gets a stable component name here instead of a hashed one.
+    "ENUM_NAME_OVERRIDES": {
+        "AttendanceStatusEnum": "bekrin.attendance.models.AttendanceStatus",
+        "AttemptStatusEnum": "bekrin.assessments.models.AttemptStatus",
+        "PaymentStatusEnum": "bekrin.payments.models.PaymentStatus",
+        "TestTypeEnum": "bekrin.assessments.models.TestType",
+        "QuestionTypeEnum": "bekrin.assessments.models.QuestionType",
+        "SubmissionStatusEnum": "bekrin.coding.models.SubmissionStatus",
+    },
 }
 
 LOGGING = {

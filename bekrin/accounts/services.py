@@ -1,13 +1,24 @@
-"""Login and logout: token issue and revocation, with brute-force protection from django-axes."""
+"""Login and logout: token issue and revocation, with brute-force protection from django-axes. Creating and
+changing users: one email is one account; a chosen password passes Django's validators and is hashed with the
+default (Argon2) hasher; without one, an initial password is generated as for bulk imports (bekrin.accounts.hashers).
+"""
+
+from typing import TypedDict, Unpack
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import update_last_login
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 from rest_framework import status
 
+from bekrin.accounts.hashers import initial_password, initial_password_hash
 from bekrin.accounts.models import User, normalize_email
 from bekrin.core.errors import DomainError
 
@@ -36,3 +47,116 @@ def auth_login(*, request: HttpRequest, email: str, password: str) -> tuple[Auth
 
 def auth_logout(*, token: AuthToken) -> None:
     token.delete()
+
+
+class UserChanges(TypedDict, total=False):
+    """The user fields an update may change; a key that is absent stays as it is."""
+
+    full_name: str
+    email: str
+    phone: str | None
+    password: str
+
+
+def _email_taken() -> DomainError:
+    return DomainError(
+        _("A user with this email already exists."),
+        code="email_taken",
+        fields={"email": [_("A user with this email already exists.")]},
+    )
+
+
+def email_check_free(*, email: str, exclude_user_id: int | None = None) -> str:
+    """The normalized email when it is well-formed and no other user has it; else a 400 on field `email`.
+
+    Emails are unique across every organization (they are logins), so a clash with another school's user answers
+    the same as any other clash and says nothing about that school.
+    """
+    normalized = normalize_email(email)
+    try:
+        validate_email(normalized)
+    except ValidationError as error:
+        raise DomainError(_("Enter a valid email address."), fields={"email": list(error.messages)}) from error
+    others = User.objects.filter(email=normalized)
+    if exclude_user_id is not None:
+        others = others.exclude(pk=exclude_user_id)
+    if others.exists():
+        raise _email_taken()
+    return normalized
+
+
+def _password_set(*, user: User, password: str) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise DomainError(
+            _("The password is not strong enough."), code="weak_password", fields={"password": list(error.messages)}
+        ) from error
+    user.set_password(password)
+
+
+def _save_unique_email(user: User, update_fields: list[str] | None = None) -> None:
+    """Save, turning a concurrent insert of the same email (the unique index) into the documented 400."""
+    try:
+        with transaction.atomic():
+            user.save(update_fields=update_fields)
+    except IntegrityError as error:
+        if User.objects.filter(email=user.email).exclude(pk=user.pk).exists():
+            raise _email_taken() from error
+        raise
+
+
+def user_create(
+    *,
+    organization_id: int | None,
+    email: str,
+    full_name: str,
+    role: str,
+    phone: str | None = None,
+    password: str | None = None,
+) -> tuple[User, str | None]:
+    """A new active user and, when no password was given, the generated one (to be shown once, never stored).
+
+    A chosen password must pass AUTH_PASSWORD_VALIDATORS (400 on field `password`); a taken email is a 400 on
+    field `email` with code `email_taken`.
+    """
+    with transaction.atomic():
+        user = User(
+            organization_id=organization_id,
+            email=email_check_free(email=email),
+            full_name=full_name.strip(),
+            phone=phone or None,
+            role=role,
+            is_active=True,
+        )
+        generated = initial_password() if password is None else None
+        if generated is not None:
+            user.password = initial_password_hash(generated)
+        else:
+            _password_set(user=user, password=str(password))
+        _save_unique_email(user)
+        return user, generated
+
+
+def user_update(*, user: User, **changes: Unpack[UserChanges]) -> list[str]:
+    """Apply the given changes; answers the names of the fields that really changed (empty when none did)."""
+    changed: list[str] = []
+    with transaction.atomic():
+        if "email" in changes:
+            email = normalize_email(changes["email"])
+            if email != user.email:
+                user.email = email_check_free(email=email, exclude_user_id=user.pk)
+                changed.append("email")
+        if "full_name" in changes and changes["full_name"].strip() != user.full_name:
+            user.full_name = changes["full_name"].strip()
+            changed.append("full_name")
+        if "phone" in changes and (changes["phone"] or None) != user.phone:
+            user.phone = changes["phone"] or None
+            changed.append("phone")
+        # The hash is compared without check_password(), whose upgrade-on-login would save in the middle.
+        if "password" in changes and not check_password(changes["password"], user.password):
+            _password_set(user=user, password=changes["password"])
+            changed.append("password")
+        if changed:
+            _save_unique_email(user, [*changed, "updated_at"])
+    return changed

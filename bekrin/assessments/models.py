@@ -140,6 +140,9 @@ class TestResult(models.Model):
     score = models.DecimalField(_("score"), max_digits=8, decimal_places=2)
     max_score = models.DecimalField(_("max score"), max_digits=8, decimal_places=2)
     date = models.DateField(_("date"))
+    # Beyond the seed (test_result may take extra columns): the teacher's marks for written questions, {"21": "2"}.
+    # MCQ and numeric marks follow from the answers and the key; these are the part of a grade that cannot.
+    written_scores = models.JSONField(_("written marks"), default=dict, blank=True)
 
     class Meta:
         db_table = "test_result"

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from bekrin.attendance import api
+
+urlpatterns = [
+    path("teacher/attendance", api.TeacherAttendanceView.as_view(), name="teacher-attendance"),
+    path("student/attendance", api.StudentAttendanceView.as_view(), name="student-attendance"),
+]

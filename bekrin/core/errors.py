@@ -38,6 +38,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class NotFound(DomainError):
+    """An id the caller cannot see, also in a request body or query: missing and out of scope answer alike."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+
+
 class PayloadTooLarge(DomainError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     code = "too_large"

@@ -40,3 +40,28 @@ def filter_by_search(queryset: QuerySet, fields: list[str], term: str) -> QueryS
             match |= Q(**{f"{alias}__contains": word})
         queryset = queryset.filter(match)
     return queryset
+
+
+# Sorting (decision 12): the database collates C.UTF-8 (by code point), which puts Ə, Ç, Ş, İ after Z. The sort
+# key maps each letter of the Azerbaijani alphabet, either case, to one code point of a private run in alphabet
+# order, so plain ORDER BY on the key gives a b c ç d e ə f g ğ h x ı i j k q l m n o ö p r s ş t u ü v (w) y z
+# with case ignored. Digits, spaces and punctuation keep their code points, below every letter.
+_AZ_ALPHABET = "abcçdeəfgğhxıijkqlmnoöprsştuüvwyz"
+_AZ_UPPER = "ABCÇDEƏFGĞHXIİJKQLMNOÖPRSŞTUÜVWYZ"  # I is the capital of ı, İ that of i
+_AZ_KEYS = "".join(chr(0x100 + index) for index in range(len(_AZ_ALPHABET)))
+_SORT_FROM = _AZ_ALPHABET + _AZ_UPPER
+_SORT_TO = _AZ_KEYS + _AZ_KEYS
+_PYTHON_SORT = str.maketrans(_SORT_FROM, _SORT_TO)
+
+
+def az_sort_key(text: str) -> str:
+    return text.translate(_PYTHON_SORT)
+
+
+class AzSortKey(Func):
+    """SQL twin of az_sort_key: `order_by(AzSortKey("full_name"), "id")` sorts names in Azerbaijani order."""
+
+    function = "translate"
+
+    def __init__(self, expression: object) -> None:
+        super().__init__(expression, Value(_SORT_FROM), Value(_SORT_TO))

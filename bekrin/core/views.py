@@ -6,10 +6,13 @@ lookup outside the caller's organization, children or own rows is a 404 exactly 
 class-level `queryset` is refused at import time: there is no unscoped path to forget.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -18,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from bekrin.accounts.models import Role
+from bekrin.core.errors import NotFound
 
 ANY_ROLE = frozenset(Role)
 STAFF = frozenset({Role.TEACHER, Role.ADMIN})
@@ -71,6 +75,24 @@ def query_param(request: Request, name: str) -> str | None:
     return value
 
 
+def validated(
+    view: GenericAPIView, serializer_class: type[serializers.Serializer], data: Any = None, **kwargs: Any
+) -> Any:
+    """`data` (default: the request body) validated by a serializer given the view's context (so the request)."""
+    serializer = serializer_class(
+        data=view.request.data if data is None else data, context=view.get_serializer_context(), **kwargs
+    )
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def query_params(request: Request, names: Iterable[str]) -> dict[str, str]:
+    """The given query parameters that are present (each also under its camelCase name), ready for a serializer."""
+    found = {name: query_param(request, name) for name in names}
+    return {name: value for name, value in found.items() if value is not None}
+
+
+@extend_schema_field(OpenApiTypes.INT)
 class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """An id in a request body, resolved only among the rows the caller may see (others do not exist)."""
 
@@ -80,3 +102,49 @@ class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> QuerySet:
         return self.visible(self.context["request"].user)
+
+
+# The largest id PostgreSQL's bigint holds: a larger one in a body must be a 400, never a database error.
+MAX_ID = 2**63 - 1
+
+
+def _not_found(field_name: str, pk: int) -> NotFound:
+    message = _("Not found: %(id)s.") % {"id": pk}
+    return NotFound(message, fields={field_name: [message]})
+
+
+class ScopedIdField(serializers.IntegerField):
+    """An id in a request body resolved among the rows the caller may see; any other id answers 404 naming the
+    field, exactly like a missing one (decision 6). Validates to the row."""
+
+    def __init__(self, visible: Callable[[Any], QuerySet], **kwargs: Any) -> None:
+        self.visible = visible
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        pk = super().to_internal_value(data)
+        super().run_validators(pk)  # min/max bound the id before it reaches the database
+        row = self.visible(self.context["request"].user).filter(pk=pk).first()
+        if row is None:
+            raise _not_found(str(self.field_name), pk)
+        return row
+
+    def run_validators(self, value: Any) -> None:
+        """The validators already ran on the id in to_internal_value; `value` here is the row, not a number."""
+
+
+class ScopedIdsField(serializers.ListField):
+    """A list of ids resolved in one query among the visible rows (404 naming the field for any other id).
+    Validates to the rows, in the order given, without repeats."""
+
+    def __init__(self, visible: Callable[[Any], QuerySet], **kwargs: Any) -> None:
+        self.visible = visible
+        super().__init__(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        ids = list(dict.fromkeys(super().to_internal_value(data)))
+        found = {row.pk: row for row in self.visible(self.context["request"].user).filter(pk__in=ids)}
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise _not_found(str(self.field_name), missing[0])
+        return [found[pk] for pk in ids]

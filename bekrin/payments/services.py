@@ -1,12 +1,44 @@
-"""Every write to payments; the balance rule of decision 9 is kept here and nowhere else."""
+"""Every write to payments; the balance rule of decision 9 is kept here and nowhere else.
 
+Locks are always taken in one order, so two writers can never wait on each other in a cycle:
+1. the student's profile row (`SELECT … FOR UPDATE`): every payment write for one student queues here, so the
+   balance recomputed at the end of one write already sees the rows of the write before it;
+2. the receipt sequence of (organization, year), a transaction-scoped advisory lock, only when a number is generated;
+3. the payment row itself, for updates and deletes.
+"""
+
+import re
+from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
-from django.db import transaction
-from django.db.models import Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Max, Sum
+from django.db.models.functions import Cast, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from bekrin.payments.models import BALANCE_STATUSES, Payment
+from bekrin.accounts.models import User
+from bekrin.core.errors import Conflict, DomainError
+from bekrin.groups.models import StudyGroup
+from bekrin.payments.models import BALANCE_STATUSES, Payment, PaymentMethod, PaymentStatus
 from bekrin.students.models import StudentProfile
+
+# A generated number is retried when a receipt number given by hand took it between our max() and our insert.
+_RECEIPT_ATTEMPTS = 5
+# Numbers longer than this are not ours (and would not fit a bigint); they never take part in the sequence.
+_MAX_SEQUENCE_DIGITS = 12
+
+
+class PaymentChanges(TypedDict, total=False):
+    """The fields a PATCH may change; a key that is absent stays as it is."""
+
+    payment_date: date
+    title: str | None
+    amount: Decimal
+    method: str
+    status: str
+    note: str | None
 
 
 def student_balance_recompute(*, student_id: int) -> Decimal:
@@ -20,3 +52,158 @@ def student_balance_recompute(*, student_id: int) -> Decimal:
             profile.balance = total
             profile.save(update_fields=["balance", "updated_at"])
         return total
+
+
+def receipt_prefix(*, organization_id: int | None, year: int) -> str:
+    """`2026-` for the default school; another organization's numbers carry its id (`7-2026-`), because the
+    column is unique across all schools while each school counts from 1 (decision 10)."""
+    return f"{year}-" if organization_id is None else f"{organization_id}-{year}-"
+
+
+def receipt_next(*, organization_id: int | None, year: int) -> str:
+    """The next free number of (organization, year); call inside a transaction, which then holds the sequence.
+
+    The advisory lock serializes generators of one sequence until they commit, so max()+1 is never handed out
+    twice. Numbers taken by rolled-back transactions are simply skipped over: gaps are allowed, duplicates not.
+    """
+    prefix = receipt_prefix(organization_id=organization_id, year=year)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"payment.receipt_no:{prefix}"])
+    pattern = rf"^{re.escape(prefix)}[0-9]{{1,{_MAX_SEQUENCE_DIGITS}}}$"
+    last = (
+        Payment.all_objects.filter(receipt_no__regex=pattern)
+        .annotate(sequence=Cast(Substr("receipt_no", len(prefix) + 1), BigIntegerField()))
+        .aggregate(last=Max("sequence"))["last"]
+    )
+    return f"{prefix}{(last or 0) + 1:06d}"
+
+
+def _lock_student(student_id: int) -> StudentProfile:
+    # Ordered by pk, not the model's default (the user's name), so only the profile row is locked.
+    profile = StudentProfile.all_objects.select_for_update().filter(pk=student_id).order_by("pk").first()
+    if profile is None:
+        raise DomainError(_("This user is not a student."), fields={"student_id": [_("Not a student.")]})
+    return profile
+
+
+def _check_amount(amount: Decimal) -> None:
+    if amount <= 0:
+        raise DomainError(_("The amount must be greater than zero."), fields={"amount": [_("Must be > 0.")]})
+
+
+def _receipt_taken(receipt_no: str) -> Conflict:
+    return Conflict(
+        _("Receipt number %(number)s is already used.") % {"number": receipt_no},
+        code="duplicate_receipt_no",
+        fields={"receipt_no": [_("Already used.")]},
+    )
+
+
+def _insert(payment: Payment) -> bool:
+    """Insert in a savepoint; False when the receipt number turned out to be taken by a concurrent writer."""
+    try:
+        with transaction.atomic():
+            payment.save(force_insert=True)
+    except IntegrityError:
+        # After the savepoint rolls back, a committed row with this number is the only cause we can act on.
+        if Payment.all_objects.filter(receipt_no=payment.receipt_no).exists():
+            return False
+        raise
+    return True
+
+
+def payment_create(
+    *,
+    actor: User,
+    student: User,
+    payment_date: date,
+    amount: Decimal,
+    method: str,
+    status: str,
+    group: StudyGroup | None = None,
+    title: str | None = None,
+    note: str | None = None,
+    receipt_no: str | None = None,
+) -> Payment:
+    """Record a payment and update the student's balance in the same transaction.
+
+    A receipt number given by the client must be unused (else Conflict, 409); without one, the next number of
+    the organization's sequence for the current year is generated.
+    """
+    _check_amount(amount)
+    if method not in PaymentMethod.values or status not in PaymentStatus.values:
+        raise DomainError(_("Unknown payment method or status."))
+    if group is not None and group.organization_id != student.organization_id:
+        raise DomainError(_("The group belongs to another school."), fields={"group_id": [_("Not found.")]})
+    given = (receipt_no or "").strip() or None
+    with transaction.atomic():
+        _lock_student(student.pk)
+        payment = Payment(
+            organization_id=student.organization_id,
+            student=student,
+            group=group,
+            payment_date=payment_date,
+            title=title,
+            amount=amount,
+            method=method,
+            status=status,
+            note=note,
+            created_by=actor,
+        )
+        if given is not None:
+            if Payment.all_objects.filter(receipt_no=given).exists():
+                raise _receipt_taken(given)
+            payment.receipt_no = given
+            if not _insert(payment):
+                raise _receipt_taken(given)
+        else:
+            year = timezone.localdate().year
+            for _attempt in range(_RECEIPT_ATTEMPTS):
+                payment.receipt_no = receipt_next(organization_id=student.organization_id, year=year)
+                if _insert(payment):
+                    break
+            else:
+                raise Conflict(_("Could not allocate a receipt number; try again."), code="receipt_busy")
+        student_balance_recompute(student_id=student.pk)
+    return payment
+
+
+def payment_update(*, payment: Payment, changes: PaymentChanges) -> Payment:
+    """Change the editable fields of a payment that is not deleted; the balance follows."""
+    if "amount" in changes:
+        _check_amount(changes["amount"])
+    with transaction.atomic():
+        _lock_student(payment.student_id)
+        current = Payment.all_objects.select_for_update().get(pk=payment.pk)
+        if current.deleted_at is not None:
+            raise Conflict(_("A deleted payment cannot be changed."), code="payment_deleted")
+        changed = [field for field, value in changes.items() if getattr(current, field) != value]
+        for field in changed:
+            setattr(current, field, changes[field])  # type: ignore[literal-required]
+        if changed:
+            current.save(update_fields=[*changed, "updated_at"])
+            student_balance_recompute(student_id=current.student_id)
+    return current
+
+
+def payment_delete(*, payment: Payment) -> None:
+    """Soft delete: the row stays for the "deleted" tab and keeps its receipt number; the balance follows."""
+    with transaction.atomic():
+        _lock_student(payment.student_id)
+        current = Payment.all_objects.select_for_update().get(pk=payment.pk)
+        if current.deleted_at is None:
+            current.mark_deleted()
+            current.save(update_fields=["deleted_at", "updated_at"])
+            student_balance_recompute(student_id=current.student_id)
+
+
+def payment_restore(*, payment: Payment) -> Payment:
+    """Undo a soft delete; the balance counts the payment again."""
+    with transaction.atomic():
+        _lock_student(payment.student_id)
+        current = Payment.all_objects.select_for_update().get(pk=payment.pk)
+        if current.deleted_at is not None:
+            current.mark_restored()
+            current.save(update_fields=["deleted_at", "updated_at"])
+            student_balance_recompute(student_id=current.student_id)
+    return current

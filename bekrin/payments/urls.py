@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from bekrin.payments import api
+
+urlpatterns = [
+    path("teacher/payments", api.PaymentListView.as_view(), name="teacher-payments"),
+    path("teacher/payments/<int:pk>", api.PaymentDetailView.as_view(), name="teacher-payment"),
+    path("teacher/payments/<int:pk>/restore", api.PaymentRestoreView.as_view(), name="teacher-payment-restore"),
+    path("student/payments", api.StudentPaymentListView.as_view(), name="student-payments"),
+]

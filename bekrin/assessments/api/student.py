@@ -1,0 +1,197 @@
+"""The student's side: assigned tests with their windows, attempts (start, autosave, submit) and own results."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bekrin.accounts.models import User
+from bekrin.assessments.api.serializers import AttemptOut, QuestionOut, page_of, score_field
+from bekrin.assessments.models import Test, TestAttempt, TestType
+from bekrin.assessments.permissions import attempts_visible_to, tests_visible_to
+from bekrin.assessments.selectors import (
+    student_attempt_views,
+    student_attempts,
+    student_test_states,
+    student_tests,
+)
+from bekrin.assessments.services import attempt_save_answers, attempt_start, attempt_submit
+from bekrin.assessments.windows import WindowState
+from bekrin.core.views import STUDENTS, ApiView, query_params, validated
+
+TEST_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The test.")
+ATTEMPT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The attempt.")
+
+
+def acting_user(request: Request) -> User:
+    assert isinstance(request.user, User)  # ensured by the permission classes
+    return request.user
+
+
+class StudentTestOut(serializers.Serializer):
+    """A test as a student sees it (a StudentTestState): the window and their own attempts, never the key."""
+
+    id = serializers.IntegerField(source="test.id")
+    type = serializers.ChoiceField(choices=TestType.choices, source="test.type")
+    title = serializers.CharField(source="test.title")
+    window = serializers.ChoiceField(choices=WindowState.choices)
+    available_from = serializers.DateTimeField(allow_null=True)
+    available_to = serializers.DateTimeField(allow_null=True)
+    max_attempts = serializers.IntegerField()
+    time_limit_minutes = serializers.IntegerField(allow_null=True)
+    question_count = serializers.IntegerField()
+    max_score = score_field(source="scheme.max_score")
+    attempts_used = serializers.IntegerField()
+    can_start = serializers.BooleanField(help_text="The window is open, no attempt is in progress, attempts are left.")
+    last_attempt = AttemptOut(allow_null=True)
+
+
+class StudentTestDetailOut(StudentTestOut):
+    pdf_url = serializers.CharField(allow_null=True, help_text="Null until a window has opened, or without a paper.")
+    written_instructions = serializers.CharField(allow_null=True)
+    questions = QuestionOut(many=True, source="scheme.questions", help_text="Numbers and types; never the answers.")
+    attempts = AttemptOut(many=True, help_text="Own attempts, oldest first.")
+
+
+class AnswersIn(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        help_text='Question number → answer, merged into those saved, e.g. {"1": "A", "11": "2,5"}; null clears one.',
+    )
+
+
+class AttemptListQuery(serializers.Serializer):
+    test_id = serializers.IntegerField(required=False, min_value=1)
+
+
+StudentTestPageOut = page_of("StudentTestPage", StudentTestOut(many=True))
+AttemptPageOut = page_of("StudentAttemptPage", AttemptOut(many=True))
+
+CLOSED = OpenApiResponse(description="`already_submitted`, or `time_over` (the attempt was closed instead)")
+
+
+class StudentTestListView(ApiView):
+    """Tests assigned to the student directly or through an active group, with window and own attempt state."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> QuerySet[Test]:
+        return student_tests(tests_visible_to(user), user.pk)
+
+    @extend_schema(operation_id="student_tests_list", responses={200: StudentTestPageOut}, summary="Assigned tests")
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        states = student_test_states(page or [], acting_user(request).pk, timezone.now())
+        return self.get_paginated_response(StudentTestOut(states, many=True).data)
+
+
+class StudentTestDetailView(ApiView):
+    """An assigned test: the paper's address, question numbers with their types, and own attempts."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> QuerySet[Test]:
+        return student_tests(tests_visible_to(user), user.pk)
+
+    @extend_schema(parameters=[TEST_ID], responses={200: StudentTestDetailOut}, summary="An assigned test")
+    def get(self, request: Request, pk: int) -> Response:
+        state = student_test_states([self.get_object()], acting_user(request).pk, timezone.now())[0]
+        return Response(StudentTestDetailOut(state).data)
+
+
+def _attempt_response(view: ApiView, attempt: TestAttempt, code: int = status.HTTP_200_OK) -> Response:
+    fresh = student_attempts(attempts_visible_to(acting_user(view.request))).get(pk=attempt.pk)
+    rendered = student_attempt_views([fresh], fresh.student_id, timezone.now())[0]
+    return Response(AttemptOut(rendered).data, status=code)
+
+
+class StudentAttemptStartView(ApiView):
+    """Starts an attempt at an assigned test while a window is open and attempts are left."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> QuerySet[Test]:
+        return tests_visible_to(user)
+
+    @extend_schema(
+        parameters=[TEST_ID],
+        request=None,
+        responses={
+            201: AttemptOut,
+            409: OpenApiResponse(
+                description="`window_closed`, `no_attempts_left`, `attempt_in_progress` or `not_ready` (no questions)"
+            ),
+        },
+        summary="Start an attempt",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = attempt_start(test=self.get_object(), student=acting_user(request))
+        return _attempt_response(self, attempt, status.HTTP_201_CREATED)
+
+
+class StudentAttemptListView(ApiView):
+    """The student's own attempts with scores and marks, newest first: their results."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> QuerySet[TestAttempt]:
+        return student_attempts(attempts_visible_to(user))
+
+    @extend_schema(
+        operation_id="student_tests_attempts_list",
+        parameters=[AttemptListQuery],
+        responses={200: AttemptPageOut},
+        summary="Own attempts and results (`?test_id=`)",
+    )
+    def get(self, request: Request) -> Response:
+        query = validated(self, AttemptListQuery, query_params(request, AttemptListQuery().fields))
+        rows = self.get_queryset()
+        if "test_id" in query:
+            rows = rows.filter(test_id=query["test_id"])
+        page = self.paginate_queryset(rows)
+        views = student_attempt_views(page or [], acting_user(request).pk, timezone.now())
+        return self.get_paginated_response(AttemptOut(views, many=True).data)
+
+
+class StudentAttemptDetailView(ApiView):
+    """One own attempt; answers are saved (merged) while it is open and within its time limit."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> QuerySet[TestAttempt]:
+        return student_attempts(attempts_visible_to(user))
+
+    @extend_schema(parameters=[ATTEMPT_ID], responses={200: AttemptOut}, summary="An own attempt")
+    def get(self, request: Request, pk: int) -> Response:
+        return _attempt_response(self, self.get_object())
+
+    @extend_schema(
+        parameters=[ATTEMPT_ID],
+        request=AnswersIn,
+        responses={200: AttemptOut, 409: CLOSED},
+        summary="Save answers (autosave)",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        attempt = self.get_object()
+        data = validated(self, AnswersIn)
+        return _attempt_response(self, attempt_save_answers(attempt=attempt, answers=data["answers"]))
+
+
+class StudentAttemptSubmitView(ApiView):
+    """Closes an own attempt exactly once and grades it: MCQ and numeric at once, written by the teacher later."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> QuerySet[TestAttempt]:
+        return attempts_visible_to(user)
+
+    @extend_schema(
+        parameters=[ATTEMPT_ID],
+        request=None,
+        responses={200: AttemptOut, 409: OpenApiResponse(description="`already_submitted`")},
+        summary="Submit an attempt → score and per-question marks",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _attempt_response(self, attempt_submit(attempt=self.get_object()))

@@ -1,0 +1,48 @@
+"""Deterministic factories for tests, keys, assignments and attempts; each row takes its test's organization."""
+
+import factory
+
+from bekrin.assessments.grading import DEFAULT_CONFIG
+from bekrin.assessments.models import AttemptStatus, Test, TestAnswerKey, TestAssignment, TestAttempt, TestType
+from bekrin.testing.factories import StudentFactory, TeacherFactory
+
+
+class TestFactory(factory.django.DjangoModelFactory):
+    __test__ = False  # a factory, not a pytest test class
+
+    class Meta:
+        model = Test
+
+    created_by = factory.SubFactory(TeacherFactory)
+    organization = factory.LazyAttribute(lambda test: test.created_by.organization)
+    type = TestType.QUIZ
+    title = factory.Sequence(lambda n: f"Riyaziyyat testi {n}")
+    config = factory.LazyFunction(lambda: {**DEFAULT_CONFIG, "max_attempts": 2})
+
+
+class AnswerKeyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TestAnswerKey
+
+    test = factory.SubFactory(TestFactory)
+    mcq_answers = factory.LazyFunction(lambda: {"1": "A", "2": "C"})
+    numeric_answers = factory.LazyFunction(lambda: {"3": "2.5"})
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TestAssignment
+
+    test = factory.SubFactory(TestFactory)
+    organization = factory.LazyAttribute(lambda assignment: assignment.test.organization)
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TestAttempt
+
+    test = factory.SubFactory(TestFactory)
+    student = factory.SubFactory(StudentFactory)
+    organization = factory.LazyAttribute(lambda attempt: attempt.test.organization)
+    status = AttemptStatus.STARTED
+    answers = factory.LazyFunction(dict)

@@ -1,0 +1,204 @@
+"""The student's coding endpoints: tasks with their own status, the visible examples, submitting code and reading
+their own submissions. Nothing here ever serializes a hidden test case (decision 13)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bekrin.accounts.models import User
+from bekrin.coding.api.common import (
+    SUBMISSION_ID,
+    TASK_ID,
+    ExampleOut,
+    SubmissionOut,
+    TopicBriefOut,
+    acting_user,
+    present_params,
+)
+from bekrin.coding.models import CodingTask, Difficulty, SubmissionStatus
+from bekrin.coding.permissions import submissions_visible_to, tasks_visible_to
+from bekrin.coding.selectors import (
+    examples,
+    student_task_detail,
+    student_task_list,
+    student_task_status,
+    submission_list,
+    submission_wait_for_verdict,
+)
+from bekrin.coding.services import MAX_CODE_BYTES, submission_create
+from bekrin.core.views import STUDENTS, ApiView, validated
+
+
+class StudentTaskOut(serializers.ModelSerializer):
+    topic = TopicBriefOut(allow_null=True)
+    status = serializers.SerializerMethodField(help_text="solved, attempted or not_started")
+    best_score = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        allow_null=True,
+        read_only=True,
+        help_text="The best share of test cases passed times the task's points.",
+    )
+    attempts = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = CodingTask
+        fields = [
+            "id",
+            "title",
+            "difficulty",
+            "points",
+            "order_index",
+            "topic_id",
+            "topic",
+            "status",
+            "best_score",
+            "attempts",
+        ]
+        read_only_fields = fields
+
+    def get_status(self, task: Any) -> str:
+        return student_task_status(task)
+
+
+class StudentTaskDetailOut(StudentTaskOut):
+    test_cases = serializers.SerializerMethodField(help_text="Only the visible examples; hidden cases never appear.")
+
+    class Meta(StudentTaskOut.Meta):
+        fields = [*StudentTaskOut.Meta.fields, "description", "starter_code", "test_cases"]
+        read_only_fields = fields
+
+    @extend_schema_field(ExampleOut(many=True))
+    def get_test_cases(self, task: CodingTask) -> Any:
+        return ExampleOut(examples(task), many=True).data
+
+
+class StudentTaskQuery(serializers.Serializer):
+    topic_id = serializers.IntegerField(required=False, min_value=1)
+    difficulty = serializers.ChoiceField(choices=Difficulty.choices, required=False)
+
+
+class StudentTaskListView(ApiView):
+    """Active tasks of the student's school with their own status (`solved`, `attempted`, `not_started`) and best
+    result."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> Any:
+        return tasks_visible_to(user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("topic_id", int, description="Also `topicId`."),
+            OpenApiParameter("difficulty", str, enum=Difficulty.values),
+        ],
+        responses={200: StudentTaskOut(many=True)},
+        summary="My coding tasks",
+    )
+    def get(self, request: Request) -> Response:
+        query = validated(self, StudentTaskQuery, present_params(request, ("topic_id", "difficulty")))
+        tasks = student_task_list(
+            self.get_queryset(),
+            student_id=acting_user(request).pk,
+            topic_id=query.get("topic_id"),
+            difficulty=query.get("difficulty"),
+        )
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(StudentTaskOut(page, many=True).data)
+
+
+class StudentTaskDetailView(ApiView):
+    """One task with its description, starter code and the visible test cases only."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> Any:
+        return tasks_visible_to(user)
+
+    @extend_schema(parameters=[TASK_ID], responses={200: StudentTaskDetailOut}, summary="A coding task")
+    def get(self, request: Request, pk: int) -> Response:
+        tasks = student_task_detail(self.get_queryset(), student_id=acting_user(request).pk)
+        return Response(StudentTaskDetailOut(get_object_or_404(tasks, pk=pk)).data)
+
+
+class SubmitIn(serializers.Serializer):
+    code = serializers.CharField(
+        trim_whitespace=False, help_text="A Python program reading stdin and printing to stdout; at most 64 KB."
+    )
+
+
+class SubmitView(ApiView):
+    """Sends code to the judge: 201 with the verdict when it is ready within 10 s, else 202 with `status: pending`
+    (read it later from the submission). At most 10 submissions a minute (429)."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> Any:
+        return tasks_visible_to(user)
+
+    @extend_schema(
+        parameters=[TASK_ID],
+        request=SubmitIn,
+        responses={
+            201: SubmissionOut,
+            202: OpenApiResponse(SubmissionOut, description="Not judged yet: `status` is pending or running."),
+            413: OpenApiResponse(description=f"The code is larger than {MAX_CODE_BYTES} bytes"),
+        },
+        summary="Submit code",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        task = self.get_object()
+        data = validated(self, SubmitIn)
+        submission = submission_create(student=acting_user(request), task=task, code=data["code"])
+        # The worker judges it; this request only watches the row, never runs the code.
+        judged = submission_wait_for_verdict(submission_id=submission.pk, seconds=settings.JUDGE_SUBMIT_WAIT_SECONDS)
+        fresh = submissions_visible_to(request.user).select_related("task").get(pk=submission.pk)
+        return Response(
+            SubmissionOut(fresh).data, status=status.HTTP_201_CREATED if judged else status.HTTP_202_ACCEPTED
+        )
+
+
+class StudentSubmissionQuery(serializers.Serializer):
+    task_id = serializers.IntegerField(required=False, min_value=1)
+    status = serializers.ChoiceField(choices=SubmissionStatus.choices, required=False)
+
+
+class StudentSubmissionListView(ApiView):
+    """The student's own submissions, newest first."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> Any:
+        return submissions_visible_to(user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("task_id", int, description="Also `taskId`."),
+            OpenApiParameter("status", str, enum=SubmissionStatus.values),
+        ],
+        responses={200: SubmissionOut(many=True)},
+        summary="My submissions",
+    )
+    def get(self, request: Request) -> Response:
+        query = validated(self, StudentSubmissionQuery, present_params(request, ("task_id", "status")))
+        rows = submission_list(self.get_queryset(), task_id=query.get("task_id"), status=query.get("status"))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(SubmissionOut(page, many=True).data)
+
+
+class StudentSubmissionDetailView(ApiView):
+    """One of the student's own submissions with its verdict."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> Any:
+        return submissions_visible_to(user)
+
+    @extend_schema(parameters=[SUBMISSION_ID], responses={200: SubmissionOut}, summary="My submission")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(SubmissionOut(get_object_or_404(submission_list(self.get_queryset()), pk=pk)).data)

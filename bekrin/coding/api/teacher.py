@@ -1,0 +1,469 @@
+"""The teacher's coding endpoints: topics, tasks with test cases, the JSON import, submissions and the ranking."""
+
+import re
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bekrin.accounts.models import User
+from bekrin.coding.api.common import TASK_ID, TeacherSubmissionOut, TopicBriefOut, acting_user, present_params
+from bekrin.coding.models import CodingTask, CodingTestCase, CodingTopic, Difficulty, SubmissionStatus
+from bekrin.coding.permissions import submissions_visible_to, tasks_visible_to, topics_visible_to
+from bekrin.coding.selectors import RankingRow, coding_ranking, submission_list, task_detail, task_list, topic_list
+from bekrin.coding.services import (
+    MAX_CODE_BYTES,
+    TaskChanges,
+    task_create,
+    task_delete,
+    task_restore,
+    task_update,
+    tasks_import,
+    topic_create,
+)
+from bekrin.core.errors import DomainError
+from bekrin.core.views import STAFF, ApiView, ScopedIdField, validated
+from bekrin.groups.models import StudyGroup
+from bekrin.groups.permissions import groups_visible_to
+from bekrin.students.permissions import students_visible_to
+
+INT32_MAX = 2**31 - 1
+MAX_CASE_TEXT = 1_000_000
+
+
+class TopicOut(serializers.ModelSerializer):
+    task_count = serializers.IntegerField(read_only=True, help_text="Tasks of the topic that are not deleted.")
+
+    class Meta:
+        model = CodingTopic
+        fields = ["id", "name", "task_count", "created_at"]
+        read_only_fields = fields
+
+
+class TopicIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+
+
+class TopicListView(ApiView):
+    """Coding topics of the caller's school; POST adds one (names are unique per school, 409 on a duplicate)."""
+
+    allowed_roles = STAFF
+
+    def visible(self, user: User) -> Any:
+        return topics_visible_to(user)
+
+    @extend_schema(responses={200: TopicOut(many=True)}, summary="List coding topics")
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(topic_list(self.get_queryset()))
+        return self.get_paginated_response(TopicOut(page, many=True).data)
+
+    @extend_schema(
+        request=TopicIn, responses={201: TopicOut, 409: OpenApiResponse(description="Name used")}, summary="Add a topic"
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(self, TopicIn)
+        topic = topic_create(actor=acting_user(request), name=data["name"])
+        return Response(TopicOut(topic_list(self.get_queryset()).get(pk=topic.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class TestCaseOut(serializers.ModelSerializer):
+    __test__ = False  # not a pytest test class, despite the name
+    is_visible = serializers.BooleanField(read_only=True, help_text="A non-empty explanation shows it to students.")
+
+    class Meta:
+        model = CodingTestCase
+        fields = ["id", "input", "expected", "explanation", "order_index", "is_visible"]
+        read_only_fields = fields
+
+
+class TaskOut(serializers.ModelSerializer):
+    topic = TopicBriefOut(allow_null=True)
+    test_case_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = CodingTask
+        fields = [
+            "id",
+            "title",
+            "description",
+            "starter_code",
+            "difficulty",
+            "points",
+            "order_index",
+            "is_active",
+            "topic_id",
+            "topic",
+            "created_by_id",
+            "test_case_count",
+            "created_at",
+            "updated_at",
+            "deleted_at",
+        ]
+        read_only_fields = fields
+
+
+class TaskDetailOut(TaskOut):
+    test_cases = TestCaseOut(many=True, read_only=True, help_text="Every test case, hidden ones included.")
+
+    class Meta(TaskOut.Meta):
+        fields = [*TaskOut.Meta.fields, "test_cases"]
+        read_only_fields = fields
+
+
+class TestCaseIn(serializers.Serializer):
+    __test__ = False  # not a pytest test class, despite the name
+    input = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=MAX_CASE_TEXT)
+    expected = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=MAX_CASE_TEXT)
+    explanation = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=5000,
+        help_text="Not empty: a visible example students see. Empty or absent: a hidden case.",
+    )
+    order_index = serializers.IntegerField(required=False, allow_null=True, min_value=-INT32_MAX, max_value=INT32_MAX)
+
+
+class TaskFieldsIn(serializers.Serializer):
+    """The fields a task is made of, in a POST body and in the import."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    starter_code = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_CODE_BYTES
+    )
+    difficulty = serializers.ChoiceField(choices=Difficulty.choices)
+    points = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=INT32_MAX)
+    order_index = serializers.IntegerField(required=False, allow_null=True, min_value=-INT32_MAX, max_value=INT32_MAX)
+    test_cases = TestCaseIn(many=True, allow_empty=False)
+
+
+class TaskIn(TaskFieldsIn):
+    is_active = serializers.BooleanField(required=False)
+    topic_id = ScopedIdField(visible=topics_visible_to, required=False, allow_null=True)
+
+
+def task_changes(data: dict[str, Any]) -> TaskChanges:
+    changes: dict[str, Any] = {key: value for key, value in data.items() if key not in ("topic_id", "test_cases")}
+    if "topic_id" in data:
+        changes["topic"] = data["topic_id"]
+    return changes  # type: ignore[return-value]
+
+
+TASK_LIST_PARAMETERS = [
+    OpenApiParameter("topic_id", int, description="Tasks of this topic (also `topicId`)."),
+    OpenApiParameter("difficulty", str, enum=Difficulty.values),
+    OpenApiParameter("status", str, enum=["active", "deleted"], description="Default active."),
+]
+
+
+class TaskListQuery(serializers.Serializer):
+    topic_id = ScopedIdField(visible=topics_visible_to, required=False)
+    difficulty = serializers.ChoiceField(choices=Difficulty.choices, required=False)
+    status = serializers.ChoiceField(choices=["active", "deleted"], required=False, default="active")
+
+
+class TaskListView(ApiView):
+    """Coding tasks of the caller's school (`?status=deleted` for the soft-deleted ones); POST creates one with its
+    test cases."""
+
+    allowed_roles = STAFF
+
+    def visible(self, user: User) -> Any:
+        return tasks_visible_to(user)
+
+    @extend_schema(parameters=TASK_LIST_PARAMETERS, responses={200: TaskOut(many=True)}, summary="List tasks")
+    def get(self, request: Request) -> Response:
+        query = validated(self, TaskListQuery, present_params(request, ("topic_id", "difficulty", "status")))
+        scope = tasks_visible_to(request.user, deleted=True) if query["status"] == "deleted" else self.get_queryset()
+        topic = query.get("topic_id")
+        tasks = task_list(scope, topic_id=topic.pk if topic else None, difficulty=query.get("difficulty"))
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(TaskOut(page, many=True).data)
+
+    @extend_schema(request=TaskIn, responses={201: TaskDetailOut}, summary="Create a task with its test cases")
+    def post(self, request: Request) -> Response:
+        data = validated(self, TaskIn)
+        task = task_create(
+            actor=acting_user(request),
+            title=data["title"],
+            description=data["description"],
+            difficulty=data["difficulty"],
+            test_cases=data["test_cases"],
+            topic=data.get("topic_id"),
+            starter_code=data.get("starter_code", ""),
+            points=data.get("points"),
+            order_index=data.get("order_index"),
+            is_active=data.get("is_active", True),
+        )
+        return Response(TaskDetailOut(task_detail(self.get_queryset()).get(pk=task.pk)).data, status=201)
+
+
+class TaskDetailView(ApiView):
+    """One task with every test case; PATCH changes it (`test_cases` replace the old ones and, when what they check
+    changes, every submission of the task is judged again); DELETE is a soft delete."""
+
+    allowed_roles = STAFF
+
+    def visible(self, user: User) -> Any:
+        return tasks_visible_to(user)
+
+    def detail(self, pk: int) -> Response:
+        return Response(TaskDetailOut(get_object_or_404(task_detail(self.get_queryset()), pk=pk)).data)
+
+    @extend_schema(parameters=[TASK_ID], responses={200: TaskDetailOut}, summary="A task with its test cases")
+    def get(self, request: Request, pk: int) -> Response:
+        return self.detail(pk)
+
+    @extend_schema(
+        parameters=[TASK_ID], request=TaskIn, responses={200: TaskDetailOut}, summary="Change a task (partial)"
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        task = self.get_object()
+        data = validated(self, TaskIn, partial=True)
+        task_update(task=task, changes=task_changes(data), test_cases=data.get("test_cases"))
+        return self.detail(pk)
+
+    @extend_schema(parameters=[TASK_ID], request=None, responses={204: None}, summary="Soft-delete a task")
+    def delete(self, request: Request, pk: int) -> Response:
+        task_delete(task=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TaskRestoreView(ApiView):
+    """Undoes a soft delete; only a deleted task of the caller's school is found here."""
+
+    allowed_roles = STAFF
+
+    def visible(self, user: User) -> Any:
+        return tasks_visible_to(user, deleted=True)
+
+    @extend_schema(parameters=[TASK_ID], request=None, responses={200: TaskDetailOut}, summary="Restore a task")
+    def post(self, request: Request, pk: int) -> Response:
+        task = task_restore(task=self.get_object())
+        return Response(TaskDetailOut(task_detail(tasks_visible_to(request.user)).get(pk=task.pk)).data)
+
+
+class ImportTaskIn(TaskFieldsIn):
+    topic = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=200)
+    reference_solution = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=MAX_CODE_BYTES,
+        help_text="Optional: must pass every test case of the task in the judge, or nothing is imported.",
+    )
+
+
+class ImportIn(serializers.Serializer):
+    tasks = ImportTaskIn(many=True, allow_empty=False)
+
+
+class ImportOut(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    topics_created = serializers.IntegerField()
+    task_ids = serializers.ListField(child=serializers.IntegerField(), help_text="In the order of the file.")
+
+
+def flat_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as `{"tasks[1].test_cases[0].expected": [...]}`."""
+    if isinstance(detail, dict):
+        found: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            # A list's errors come keyed by the item's index, and its own ones as non_field_errors.
+            if isinstance(key, int):
+                path = f"{prefix}[{key}]"
+            elif key == "non_field_errors" and prefix:
+                path = prefix
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            found.update(flat_errors(value, path))
+        return found
+    if isinstance(detail, list) and detail and all(isinstance(item, str) for item in detail):
+        return {prefix: [str(item) for item in detail]}
+    if isinstance(detail, list):
+        found = {}
+        for index, value in enumerate(detail):
+            if value:
+                found.update(flat_errors(value, f"{prefix}[{index}]"))
+        return found
+    return {prefix: [str(detail)]}
+
+
+def import_error(body: Any, fields: dict[str, list[str]]) -> DomainError:
+    """The first problem in words that name the task (number and title) and the test case."""
+    key, messages = next(iter(fields.items()))
+    where = []
+    task_match = re.match(r"tasks\[(\d+)\]", key)
+    if task_match:
+        index = int(task_match.group(1))
+        try:
+            title = str(body["tasks"][index]["title"])
+        except (KeyError, IndexError, TypeError):
+            title = ""
+        where.append(
+            _("Task %(number)d (“%(title)s”)") % {"number": index + 1, "title": title}
+            if title
+            else _("Task %(number)d") % {"number": index + 1}
+        )
+    case_match = re.search(r"test_cases\[(\d+)\]", key)
+    if case_match:
+        where.append(_("test case %(number)d") % {"number": int(case_match.group(1)) + 1})
+    field = key.rsplit(".", 1)[-1]
+    prefix = ", ".join(where)
+    return DomainError(f"{prefix}, {field}: {messages[0]}" if prefix else f"{field}: {messages[0]}", fields=fields)
+
+
+class TaskImportView(ApiView):
+    """Imports tasks from JSON, all or nothing: topics are created by name, a task with the same title and topic is
+    updated, and a given `reference_solution` must pass all its test cases in the judge (run in this request)."""
+
+    allowed_roles = STAFF
+
+    @extend_schema(
+        request=ImportIn,
+        responses={200: ImportOut, 503: OpenApiResponse(description="The judge cannot run here")},
+        summary="Import tasks from JSON",
+    )
+    def post(self, request: Request) -> Response:
+        data = ImportIn(data=request.data, context=self.get_serializer_context())
+        if not data.is_valid():
+            raise import_error(request.data, flat_errors(data.errors))
+        result = tasks_import(actor=acting_user(request), tasks=data.validated_data["tasks"])
+        return Response(ImportOut(result).data)
+
+
+def any_task(user: User) -> Any:
+    return tasks_visible_to(user) | tasks_visible_to(user, deleted=True)
+
+
+def any_group(user: User) -> Any:
+    return groups_visible_to(user, include_deleted=True)
+
+
+def any_student(user: User) -> Any:
+    return students_visible_to(user, include_deleted=True)
+
+
+class SubmissionListQuery(serializers.Serializer):
+    student_id = ScopedIdField(visible=any_student, required=False)
+    task_id = ScopedIdField(visible=any_task, required=False)
+    group_id = ScopedIdField(visible=any_group, required=False)
+    status = serializers.ChoiceField(choices=SubmissionStatus.choices, required=False)
+
+
+class TeacherSubmissionListView(ApiView):
+    """Submissions of the caller's school, newest first, with their code; filters by student, task, group (its
+    active members) and status."""
+
+    allowed_roles = STAFF
+
+    def visible(self, user: User) -> Any:
+        return submissions_visible_to(user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("student_id", int, description="Also `studentId`."),
+            OpenApiParameter("task_id", int, description="Also `taskId`."),
+            OpenApiParameter("group_id", int, description="Active members of the group; also `groupId`."),
+            OpenApiParameter("status", str, enum=SubmissionStatus.values),
+        ],
+        responses={200: TeacherSubmissionOut(many=True)},
+        summary="List submissions",
+    )
+    def get(self, request: Request) -> Response:
+        query = validated(
+            self, SubmissionListQuery, present_params(request, ("student_id", "task_id", "group_id", "status"))
+        )
+        rows = submission_list(
+            self.get_queryset(),
+            student_id=query["student_id"].pk if "student_id" in query else None,
+            task_id=query["task_id"].pk if "task_id" in query else None,
+            group_id=query["group_id"].pk if "group_id" in query else None,
+            status=query.get("status"),
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(TeacherSubmissionOut(page, many=True).data)
+
+
+class RankingOut(serializers.Serializer):
+    rank = serializers.IntegerField()
+    student_id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    solved_count = serializers.IntegerField()
+    total_points = serializers.IntegerField()
+    attempts = serializers.IntegerField()
+    last_solved_at = serializers.DateTimeField(allow_null=True)
+
+
+_TIMESTAMP = serializers.DateTimeField()
+
+
+def ranking_row(row: RankingRow) -> dict[str, Any]:
+    last = row.last_solved_at
+    return {
+        "rank": row.rank,
+        "student_id": row.student_id,
+        "full_name": row.full_name,
+        "solved_count": row.solved_count,
+        "total_points": row.total_points,
+        "attempts": row.attempts,
+        "last_solved_at": None if last is None else _TIMESTAMP.to_representation(last),
+    }
+
+
+class RankingQuery(serializers.Serializer):
+    group_id = ScopedIdField(visible=any_group, required=False)
+    topic_id = ScopedIdField(visible=topics_visible_to, required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # `from` is a Python keyword, so these two are added here rather than declared above.
+        fields["from"] = serializers.DateField(required=False)
+        fields["to"] = serializers.DateField(required=False)
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": [_("Must not be before `from`.")]})
+        return attrs
+
+
+class RankingView(ApiView):
+    """Students ranked by the points of the distinct tasks they solved, ties broken by solved count, then by who
+    got there first; not paginated."""
+
+    allowed_roles = STAFF
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("group_id", int, description="Only the group's active members; also `groupId`."),
+            OpenApiParameter("topic_id", int, description="Only tasks of this topic; also `topicId`."),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="Submissions sent on or after (YYYY-MM-DD)."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Submissions sent on or before (YYYY-MM-DD)."),
+        ],
+        responses={200: RankingOut(many=True)},
+        summary="The coding ranking",
+    )
+    def get(self, request: Request) -> Response:
+        query = validated(self, RankingQuery, present_params(request, ("group_id", "topic_id", "from", "to")))
+        group: StudyGroup | None = query.get("group_id")
+        topic: CodingTopic | None = query.get("topic_id")
+        rows = coding_ranking(
+            organization_id=acting_user(request).organization_id,
+            group_id=group.pk if group else None,
+            topic_id=topic.pk if topic else None,
+            date_from=query.get("from"),
+            date_to=query.get("to"),
+        )
+        # Built by hand rather than through RankingOut (which documents it): a whole school's ranking is thousands
+        # of rows, and a serializer per row would cost more than the query.
+        return Response([ranking_row(row) for row in rows])

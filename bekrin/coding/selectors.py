@@ -1,0 +1,216 @@
+"""Every read of coding rows. Each starts from the caller's visible queryset (bekrin.coding.permissions) and loads
+what its serializer needs, so a list costs a fixed number of queries."""
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bekrin.coding.models import (
+    FINAL_SUBMISSION_STATUSES,
+    CodingProgress,
+    CodingSubmission,
+    CodingTask,
+    CodingTestCase,
+    CodingTopic,
+)
+from bekrin.groups.models import GroupMembership
+
+TASK_ORDER = (F("order_index").asc(nulls_last=True), "id")
+
+
+def topic_list(visible: QuerySet[CodingTopic]) -> QuerySet[CodingTopic]:
+    return visible.annotate(task_count=Count("tasks", filter=Q(tasks__deleted_at__isnull=True))).order_by("name", "id")
+
+
+def task_list(
+    visible: QuerySet[CodingTask], *, topic_id: int | None = None, difficulty: str | None = None
+) -> QuerySet[CodingTask]:
+    # Meta.ordering does not apply to a GROUP BY query, so the task order is spelled out.
+    tasks = visible.select_related("topic").annotate(test_case_count=Count("test_cases")).order_by(*TASK_ORDER)
+    if topic_id is not None:
+        tasks = tasks.filter(topic_id=topic_id)
+    if difficulty:
+        tasks = tasks.filter(difficulty=difficulty)
+    return tasks
+
+
+def task_detail(visible: QuerySet[CodingTask]) -> QuerySet[CodingTask]:
+    """For the teacher: every test case, hidden ones included."""
+    return task_list(visible).prefetch_related("test_cases")
+
+
+def student_task_list(
+    visible: QuerySet[CodingTask], *, student_id: int, topic_id: int | None = None, difficulty: str | None = None
+) -> QuerySet[CodingTask]:
+    """Tasks with the student's own `progress_status`, `best_score` and `attempts`."""
+    progress = CodingProgress.objects.filter(student_profile_id=student_id, exercise=OuterRef("pk"))
+    attempts = (
+        CodingSubmission.objects.filter(student_id=student_id, task=OuterRef("pk"))
+        .order_by()
+        .values("task")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    tasks = (
+        visible.select_related("topic")
+        .annotate(
+            progress_status=Subquery(progress.values("status")[:1]),
+            best_score=Subquery(progress.values("score")[:1]),
+            attempts=Coalesce(Subquery(attempts, output_field=IntegerField()), Value(0)),
+        )
+        .order_by(*TASK_ORDER)
+    )
+    if topic_id is not None:
+        tasks = tasks.filter(topic_id=topic_id)
+    if difficulty:
+        tasks = tasks.filter(difficulty=difficulty)
+    return tasks
+
+
+def student_task_detail(visible: QuerySet[CodingTask], *, student_id: int) -> QuerySet[CodingTask]:
+    """Loads every case, but `examples(task)` is the only way a student's response reaches them."""
+    return student_task_list(visible, student_id=student_id).prefetch_related(
+        Prefetch("test_cases", queryset=CodingTestCase.objects.all())
+    )
+
+
+def examples(task: CodingTask) -> list[CodingTestCase]:
+    """The visible test cases (decision 13), decided by the one rule the judge uses too (`is_visible`)."""
+    return [case for case in task.test_cases.all() if case.is_visible]
+
+
+def student_task_status(task: Any) -> str:
+    if task.progress_status:
+        return str(task.progress_status)
+    return "attempted" if task.attempts else "not_started"
+
+
+def submission_list(
+    visible: QuerySet[CodingSubmission],
+    *,
+    student_id: int | None = None,
+    task_id: int | None = None,
+    group_id: int | None = None,
+    status: str | None = None,
+) -> QuerySet[CodingSubmission]:
+    submissions = visible.select_related("task", "student")
+    if student_id is not None:
+        submissions = submissions.filter(student_id=student_id)
+    if task_id is not None:
+        submissions = submissions.filter(task_id=task_id)
+    if group_id is not None:
+        members = GroupMembership.objects.filter(group_id=group_id, is_active=True).values("student_id")
+        submissions = submissions.filter(student_id__in=members)
+    if status:
+        submissions = submissions.filter(status=status)
+    return submissions.order_by("-created_at", "-id")
+
+
+def submission_wait_for_verdict(*, submission_id: int, seconds: float) -> bool:
+    """Poll the row until it has a final status or `seconds` pass; True when judged. Each read is its own
+    statement outside any transaction, so it sees the worker's commit as soon as it lands."""
+    deadline = time.monotonic() + seconds
+    delay = 0.05
+    while True:
+        current = CodingSubmission.objects.filter(pk=submission_id).values_list("status", flat=True).first()
+        if current in FINAL_SUBMISSION_STATUSES:
+            return True
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        time.sleep(min(delay, remaining))
+        delay = min(delay * 1.5, 0.5)
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    student_id: int
+    full_name: str
+    solved_count: int
+    total_points: int
+    attempts: int
+    last_solved_at: datetime | None
+
+
+# One statement in three parts over the submissions inside the filters: attempts per student; the first pass of
+# each (student, task) solved, from the passed rows only (a third of the table), which is the costly grouping;
+# then per student the solved tasks, their points and the latest of those first passes. Soft-deleted tasks and
+# students are left out. RANK() gives equal rows an equal rank.
+_RANKING_SQL = """
+WITH attempts AS (
+    SELECT s.student_id, COUNT(*) AS attempts
+    FROM coding_submission s
+    WHERE {where}
+    GROUP BY s.student_id
+), solved AS (
+    SELECT s.student_id, s.task_id, MIN(s.created_at) AS solved_at
+    FROM coding_submission s
+    WHERE {where} AND s.status = 'passed'
+    GROUP BY s.student_id, s.task_id
+), per_student AS (
+    SELECT v.student_id, COUNT(*) AS solved_count, SUM(COALESCE(t.points, 0)) AS total_points,
+           MAX(v.solved_at) AS last_solved_at
+    FROM solved v
+    JOIN coding_task t ON t.id = v.task_id
+    GROUP BY v.student_id
+)
+SELECT RANK() OVER (ORDER BY COALESCE(p.total_points, 0) DESC, COALESCE(p.solved_count, 0) DESC,
+                             p.last_solved_at ASC NULLS LAST),
+       a.student_id, u.full_name, COALESCE(p.solved_count, 0), COALESCE(p.total_points, 0), a.attempts,
+       p.last_solved_at
+FROM attempts a
+LEFT JOIN per_student p ON p.student_id = a.student_id
+JOIN "user" u ON u.id = a.student_id
+JOIN student_profile sp ON sp.user_id = u.id AND sp.deleted_at IS NULL
+ORDER BY 1, u.full_name, u.id
+"""
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight of a local date (decision 11: dates are Asia/Baku dates)."""
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def coding_ranking(
+    *,
+    organization_id: int | None,
+    group_id: int | None = None,
+    topic_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[RankingRow]:
+    """Students of one organization ranked by the points of distinct solved tasks, then solved count, then the
+    earlier last solve. The filters narrow the submissions counted: `group_id` to the group's active members,
+    `topic_id` to the topic's tasks, `date_from`/`date_to` (inclusive local dates) to when they were sent."""
+    tenant = "organization_id IS NULL" if organization_id is None else "organization_id = %(organization)s"
+    params: dict[str, Any] = {"organization": organization_id}
+    # The tasks filter is an array computed once (an InitPlan) and compared on each row, which costs far less than
+    # joining every submission to its task; the tasks left out (deleted ones) are few. Only constant fragments are
+    # put together here: every value goes in as a parameter.
+    if topic_id is None:
+        tasks = f"s.task_id <> ALL(ARRAY(SELECT id FROM coding_task WHERE deleted_at IS NOT NULL AND {tenant}))"  # noqa: S608
+    else:
+        tasks = "s.task_id = ANY(ARRAY(SELECT id FROM coding_task WHERE deleted_at IS NULL AND topic_id = %(topic)s))"
+        params["topic"] = topic_id
+    where = [f"s.{tenant}", tasks]
+    if group_id is not None:
+        where.append(
+            "s.student_id IN (SELECT student_id FROM group_membership WHERE group_id = %(group)s AND is_active)"
+        )
+        params["group"] = group_id
+    if date_from is not None:
+        where.append("s.created_at >= %(from)s")
+        params["from"] = _day_start(date_from)
+    if date_to is not None:
+        where.append("s.created_at < %(to)s")
+        params["to"] = _day_start(date_to + timedelta(days=1))
+    with connection.cursor() as cursor:
+        cursor.execute(_RANKING_SQL.format(where=" AND ".join(where)), params)
+        return [RankingRow(*row) for row in cursor.fetchall()]

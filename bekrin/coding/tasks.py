@@ -1,0 +1,66 @@
+"""The judge's queue jobs (procrastinate, found by its autodiscovery of `tasks` modules). Workers run them:
+`manage.py procrastinate worker`, never the web process.
+
+What happens when something dies:
+- The judge or the database fails inside a job: the exception is one of RETRIED_ON, so procrastinate schedules
+  the job again with a growing wait, up to JUDGE_ATTEMPTS times. The submission went back to `pending` first.
+- A worker process dies (killed, machine lost): its job stays `doing` and its heartbeat stops. Every minute the
+  `retry_stalled_jobs` job of any live worker finds the jobs of workers silent for STALLED_AFTER_SECONDS and puts
+  them back in the queue. The submission is still `running`, but the dead worker's database session has ended and
+  with it the advisory lock, so the next claim takes it over (see bekrin.coding.services.judging).
+- A defer was lost (the web process died between the commit and the defer) or a job gave up: every minute
+  `requeue_forgotten_submissions` queues again the unjudged submissions that have no job.
+"""
+
+from datetime import timedelta
+
+from django.db import InterfaceError, OperationalError
+from procrastinate import JobContext, RetryStrategy
+from procrastinate.contrib.django import app
+
+from bekrin.coding.services import (
+    JUDGE_QUEUE,
+    JUDGE_TASK,
+    SubmissionBusy,
+    submission_judge,
+    submissions_requeue_forgotten,
+)
+from judge import JudgeFailure, SandboxUnavailable
+
+JUDGE_ATTEMPTS = 8
+RETRIED_ON = [SubmissionBusy, JudgeFailure, SandboxUnavailable, OperationalError, InterfaceError]
+# procrastinate's defaults: a worker writes its heartbeat every 10 s and counts as stalled after 30 s of silence.
+STALLED_AFTER_SECONDS = 30.0
+FORGOTTEN_AFTER = timedelta(minutes=1)
+
+
+@app.task(
+    name=JUDGE_TASK,
+    queue=JUDGE_QUEUE,
+    pass_context=True,
+    # Waits 3, 5, 9, 17, 33, 65, 129 s: enough for a busy submission's other worker to finish.
+    retry=RetryStrategy(max_attempts=JUDGE_ATTEMPTS, wait=1, exponential_wait=2, retry_exceptions=RETRIED_ON),
+)
+def judge_submission(context: JobContext, submission_id: int) -> None:
+    # `attempts` counts the runs before this one.
+    submission_judge(submission_id=submission_id, last_attempt=context.job.attempts + 1 >= JUDGE_ATTEMPTS)
+
+
+async def stalled_jobs_retry(*, seconds_since_heartbeat: float = STALLED_AFTER_SECONDS) -> int:
+    """Put the jobs of workers without a recent heartbeat back in the queue; returns how many."""
+    stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds_since_heartbeat))
+    for job in stalled:
+        await app.job_manager.retry_job(job)
+    return len(stalled)
+
+
+@app.periodic(cron="* * * * *")
+@app.task(name="coding.retry_stalled_jobs", queue=JUDGE_QUEUE, queueing_lock="coding.retry_stalled_jobs")
+async def retry_stalled_jobs(timestamp: int) -> None:
+    await stalled_jobs_retry()
+
+
+@app.periodic(cron="* * * * *")
+@app.task(name="coding.requeue_forgotten_submissions", queue=JUDGE_QUEUE, queueing_lock="coding.requeue_forgotten")
+def requeue_forgotten_submissions(timestamp: int) -> None:
+    submissions_requeue_forgotten(older_than=FORGOTTEN_AFTER)

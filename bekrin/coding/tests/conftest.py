@@ -1,0 +1,114 @@
+"""A real judge worker for the tests that need one: `manage.py procrastinate worker`, the command `make run` starts,
+in its own process against the test database, judging in the real sandbox.
+
+The tests that use it are `transaction=True`, so what they write is committed and the worker (another process, with
+its own connection) sees it. The development switch that would let the judge run without its sandbox is removed from
+the worker's environment, so these tests fail rather than pass unconfined on a machine without bubblewrap.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from judge import UNSANDBOXED_SWITCH
+
+ROOT = Path(__file__).resolve().parents[3]
+START_TIMEOUT_S = 60
+
+
+def worker_database_url() -> str:
+    """DATABASE_URL of this run's test database (pytest-django renames the database once it created it)."""
+    parts = urlsplit(settings.DATABASE_URL)
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+class Worker:
+    """One `manage.py procrastinate worker` process (in its own process group, so the sandboxes it started go
+    with it when it is killed)."""
+
+    def __init__(self, log_path: Path) -> None:
+        env = {key: value for key, value in os.environ.items() if key != UNSANDBOXED_SWITCH}
+        env.update(DATABASE_URL=worker_database_url(), DEBUG="true", PYTHONUNBUFFERED="1")
+        self.url = env["DATABASE_URL"]
+        self.log_path = log_path
+        self.known = self._worker_ids()
+        self.log = log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "procrastinate", "worker", "--queues", "judge", "--name", "test-judge"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.worker_id = self._wait_until_registered()
+
+    def _worker_ids(self) -> set[int]:
+        with psycopg.connect(self.url) as conn:
+            return {row[0] for row in conn.execute("SELECT id FROM procrastinate_workers")}
+
+    def _wait_until_registered(self) -> int:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the judge worker exited: {self.log_path.read_text(errors='replace')[-3000:]}")
+            new = self._worker_ids() - self.known
+            if new:
+                return max(new)
+            time.sleep(0.1)
+        raise RuntimeError(f"the judge worker did not start: {self.log_path.read_text(errors='replace')[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies mid-job, as on a lost machine, without unregistering."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def worker_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("judge-worker") / "worker.log"
+
+
+@pytest.fixture(scope="module")
+def judge_worker(django_db_setup, django_db_blocker, worker_log):
+    """One worker for a test module, started on first use. Per module, so a module that starts and kills its own
+    workers (test_worker_death) has the queue to itself."""
+    with django_db_blocker.unblock():
+        worker = Worker(worker_log)
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def start_worker(django_db_setup, worker_log):
+    """Start extra workers inside a test (stopped at its end if still running)."""
+    started: list[Worker] = []
+
+    def start() -> Worker:
+        worker = Worker(worker_log)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

@@ -1,0 +1,123 @@
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from bekrin.coding.models import CodingSubmission
+from bekrin.coding.tests.factories import SubmissionFactory, TaskFactory, TopicFactory
+from bekrin.testing.factories import GroupFactory, MembershipFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/teacher/coding/ranking"
+
+
+def at(day, hour=12):
+    return timezone.make_aware(datetime(2026, 3, day, hour))
+
+
+def submit(task, student, when, status="passed"):
+    submission = SubmissionFactory(task=task, student=student, status=status)
+    CodingSubmission.objects.filter(pk=submission.pk).update(created_at=when)
+    return submission
+
+
+@pytest.fixture
+def school(personas):
+    """Ayan and Bəhruz both solve 30 points' worth, Bəhruz first; Cavid solves 20; Dəniz only fails."""
+    topic = TopicFactory(name="Dövrlər")
+    loops = TaskFactory(created_by=personas.teacher, points=10, topic=topic)
+    lists = TaskFactory(created_by=personas.teacher, points=20)
+    deleted = TaskFactory(created_by=personas.teacher, points=100)
+    ayan, behruz, cavid, deniz = (StudentFactory(full_name=name) for name in ("Ayan", "Bəhruz", "Cavid", "Dəniz"))
+    submit(loops, ayan, at(2), status="failed")
+    submit(loops, ayan, at(3))
+    submit(loops, ayan, at(9))  # solving it again adds no points
+    submit(lists, ayan, at(5))
+    submit(loops, behruz, at(1))
+    submit(lists, behruz, at(4))
+    submit(lists, cavid, at(2))
+    submit(loops, deniz, at(6), status="failed")
+    submit(deleted, deniz, at(6))
+    deleted.mark_deleted()
+    deleted.save()
+    submit(
+        TaskFactory(created_by=personas.other_teacher, points=500),
+        StudentFactory(organization=personas.other_teacher.organization),
+        at(1),
+    )
+    return {"topic": topic, "loops": loops, "lists": lists, "students": (ayan, behruz, cavid, deniz)}
+
+
+def rows(response):
+    return [
+        (row["rank"], row["full_name"], row["solved_count"], row["total_points"], row["attempts"])
+        for row in response.json()
+    ]
+
+
+def test_ranking_counts_distinct_solved_tasks_and_breaks_ties_by_the_earlier_last_solve(
+    personas, api_client_for, school, django_assert_num_queries
+):
+    client = api_client_for(personas.teacher)
+    # 1-2 knox: the token with its user, the user's tokens; 3 the ranking
+    with django_assert_num_queries(3):
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert rows(response) == [
+        (1, "Bəhruz", 2, 30, 2),
+        (2, "Ayan", 2, 30, 4),
+        (3, "Cavid", 1, 20, 1),
+        (4, "Dəniz", 0, 0, 1),
+    ]
+    first = response.json()[0]
+    assert first["student_id"] == school["students"][1].pk
+    assert first["last_solved_at"] == at(4).isoformat()
+    assert response.json()[3]["last_solved_at"] is None
+
+
+def test_ranking_filters_by_topic_group_and_period(personas, api_client_for, school):
+    ayan, behruz, cavid, _deniz = school["students"]
+    group = GroupFactory(teacher=personas.teacher)
+    MembershipFactory(group=group, student=ayan)
+    MembershipFactory(group=group, student=cavid)
+    MembershipFactory(group=group, student=behruz, is_active=False)
+    client = api_client_for(personas.teacher)
+    assert rows(client.get(URL, {"topic_id": school["topic"].pk})) == [
+        (1, "Bəhruz", 1, 10, 1),
+        (2, "Ayan", 1, 10, 3),
+        (3, "Dəniz", 0, 0, 1),
+    ]
+    assert rows(client.get(URL, {"groupId": group.pk})) == [(1, "Ayan", 2, 30, 4), (2, "Cavid", 1, 20, 1)]
+    # From the 3rd to the 5th: Ayan's first solve of loops (3rd) and of lists (5th), Bəhruz's lists (4th).
+    assert rows(client.get(URL, {"from": "2026-03-03", "to": "2026-03-05"})) == [
+        (1, "Ayan", 2, 30, 2),
+        (2, "Bəhruz", 1, 20, 1),
+    ]
+
+
+def test_ranking_rejects_bad_filters_and_other_schools_ids(personas, api_client_for, school):
+    client = api_client_for(personas.teacher)
+    assert client.get(URL, {"from": "2026-13-01"}).status_code == 400
+    assert client.get(URL, {"from": "2026-03-05", "to": "2026-03-01"}).status_code == 400
+    assert client.get(URL, {"group_id": "x"}).status_code == 400
+    other_topic = TopicFactory(organization=personas.other_teacher.organization)
+    assert client.get(URL, {"topic_id": other_topic.pk}).status_code == 404
+
+
+def test_another_school_ranks_only_its_own_students(personas, api_client_for, school):
+    response = api_client_for(personas.other_teacher).get(URL)
+    assert [(row["rank"], row["total_points"]) for row in response.json()] == [(1, 500)]
+
+
+def test_a_soft_deleted_student_leaves_the_ranking(personas, api_client_for, school):
+    profile = school["students"][1].student_profile
+    profile.mark_deleted()
+    profile.save()
+    names = [row["full_name"] for row in api_client_for(personas.teacher).get(URL).json()]
+    assert names == ["Ayan", "Cavid", "Dəniz"]
+
+
+@pytest.mark.parametrize(("persona", "expected"), [("student", 403), ("parent", 403), ("anonymous", 401)])
+def test_only_staff_see_the_ranking(personas, api_client_for, persona, expected):
+    assert api_client_for(personas.as_dict()[persona]).get(URL).status_code == expected

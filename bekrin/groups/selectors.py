@@ -1,0 +1,46 @@
+"""Reads of groups, always starting from the caller's visible rows (bekrin.groups.permissions)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from bekrin.core.search import AzSortKey
+from bekrin.groups.models import GroupMembership, StudyGroup
+
+# Meta.ordering, with display_name in Azerbaijani alphabetical order (decision 12).
+GROUP_ORDER = (F("sort_order").asc(nulls_last=True), AzSortKey("display_name"), "id")
+
+
+@dataclass(frozen=True)
+class GroupFilters:
+    deleted: bool = False
+    is_active: bool | None = None
+
+
+def group_rows(visible: QuerySet[StudyGroup]) -> QuerySet[StudyGroup]:
+    """Groups with their teacher and `member_count` (active members), ordered by sort_order then display_name."""
+    return (
+        visible.select_related("teacher")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
+        .order_by(*GROUP_ORDER)
+    )
+
+
+def group_list(*, visible: QuerySet[StudyGroup], filters: GroupFilters) -> QuerySet[StudyGroup]:
+    rows = visible.filter(deleted_at__isnull=not filters.deleted)
+    if filters.is_active is not None:
+        rows = rows.filter(is_active=filters.is_active)
+    return group_rows(rows)
+
+
+def group_detail_rows(visible: QuerySet[StudyGroup]) -> QuerySet[StudyGroup]:
+    """As group_rows, plus the active members (with their user) in `active_memberships`: two queries a group."""
+    return group_rows(visible).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=GroupMembership.objects.filter(is_active=True)
+            .select_related("student")
+            .order_by(AzSortKey("student__full_name"), "student_id"),
+            to_attr="active_memberships",
+        )
+    )

@@ -1,0 +1,305 @@
+"""Payments over HTTP: the staff list with totals, create, change, soft delete and restore; a student's own list."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bekrin.accounts.models import User
+from bekrin.core.views import STAFF, STUDENTS, ApiView, ScopedIdField, query_params
+from bekrin.groups.models import StudyGroup
+from bekrin.groups.permissions import groups_visible_to
+from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus
+from bekrin.payments.permissions import payments_visible_to
+from bekrin.payments.selectors import PaymentFilters, payment_list, payment_rows, payment_totals, student_balance
+from bekrin.payments.services import payment_create, payment_delete, payment_restore, payment_update
+from bekrin.students.permissions import students_visible_to
+
+
+def money_field(**options: Any) -> serializers.DecimalField:
+    """An amount in AZN: numeric(12,2), sent as a decimal string ("120.00")."""
+    return serializers.DecimalField(max_digits=12, decimal_places=2, **options)
+
+
+def total_field(**options: Any) -> serializers.DecimalField:
+    # Totals over a whole school can pass the 12 digits of one amount.
+    return serializers.DecimalField(max_digits=16, decimal_places=2, **options)
+
+
+class PaymentStudentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class PaymentGroupOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class PaymentOut(serializers.ModelSerializer):
+    student = PaymentStudentOut()
+    group = PaymentGroupOut(allow_null=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "student_id",
+            "student",
+            "group_id",
+            "group",
+            "payment_date",
+            "title",
+            "amount",
+            "method",
+            "status",
+            "note",
+            "receipt_no",
+            "created_by_id",
+            "created_at",
+            "updated_at",
+            "deleted_at",
+        ]
+        read_only_fields = fields
+
+
+class PaymentTotalsOut(serializers.Serializer):
+    """`{paid, unpaid, partial, cancelled}`: one amount per status (declared here, as `partial` names a serializer
+    attribute)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {status: total_field() for status in PaymentStatus.values}
+
+
+class PageOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PaymentOut(many=True)
+
+
+class PaymentPageOut(PageOut):
+    totals = PaymentTotalsOut(help_text="Sum of amount per status over every row of the filter, not just the page.")
+
+
+class BalancePageOut(PageOut):
+    balance = money_field(help_text="Sum of paid and partial payments that are not deleted.")
+
+
+def payments_page(view: ApiView, rows: QuerySet[Payment], **extra: Any) -> Response:
+    """One page of payments plus the extra top-level keys (totals, balance) of the endpoint."""
+    page = view.paginate_queryset(rows)
+    response = view.get_paginated_response(PaymentOut(page, many=True).data)
+    response.data.update(extra)
+    return response
+
+
+def student_payments_response(view: ApiView, visible: QuerySet[Payment], student_id: int) -> Response:
+    """A student's payments (among those the caller may see) and balance: for the student and for their parent."""
+    rows = payment_rows(visible.filter(student_id=student_id))
+    balance = money_field().to_representation(student_balance(student_id))
+    return payments_page(view, rows, balance=balance)
+
+
+def any_group(user: User) -> QuerySet[StudyGroup]:
+    return groups_visible_to(user, include_deleted=True)
+
+
+def any_student(user: User) -> QuerySet[User]:
+    return students_visible_to(user, include_deleted=True)
+
+
+class PaymentListQuery(serializers.Serializer):
+    # Deleted groups and students still have payments to look up; an id outside the school is a 404.
+    group_id = ScopedIdField(visible=any_group, required=False)
+    student_id = ScopedIdField(visible=any_student, required=False)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices, required=False)
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+    deleted = serializers.BooleanField(required=False, default=False)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # `from` is a Python keyword, so these two are added here rather than declared above.
+        fields["from"] = serializers.DateField(required=False)
+        fields["to"] = serializers.DateField(required=False)
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": [_("Must not be before `from`.")]})
+        return attrs
+
+    @classmethod
+    def filters_from(cls, request: Request, context: Mapping[str, Any]) -> PaymentFilters:
+        names = ("group_id", "student_id", "status", "method", "deleted", "from", "to")
+        # Empty parameters (`?groupId=`, as frontends send them) filter nothing.
+        present = {name: value for name, value in query_params(request, names).items() if value != ""}
+        query = cls(data=present, context=context)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        return PaymentFilters(
+            group_id=data["group_id"].pk if "group_id" in data else None,
+            student_id=data["student_id"].pk if "student_id" in data else None,
+            date_from=data.get("from"),
+            date_to=data.get("to"),
+            status=data.get("status"),
+            method=data.get("method"),
+            deleted=data["deleted"],
+        )
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("group_id", int, description="Payments of this group (also `groupId`)."),
+    OpenApiParameter("student_id", int, description="Payments of this student (also `studentId`)."),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="payment_date on or after (YYYY-MM-DD)."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="payment_date on or before (YYYY-MM-DD)."),
+    OpenApiParameter("status", str, enum=PaymentStatus.values),
+    OpenApiParameter("method", str, enum=PaymentMethod.values),
+    OpenApiParameter("deleted", bool, description="true: only soft-deleted payments (default: only the others)."),
+]
+
+
+class PaymentCreateIn(serializers.Serializer):
+    student_id = ScopedIdField(visible=students_visible_to, help_text="A student of the school; others are a 404.")
+    group_id = ScopedIdField(visible=groups_visible_to, required=False, allow_null=True)
+    payment_date = serializers.DateField()
+    title = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
+    amount = money_field(min_value=Decimal("0.01"))
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    note = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    receipt_no = serializers.CharField(
+        max_length=40, required=False, allow_null=True, help_text="Generated (`2026-000001`) when absent."
+    )
+
+
+class PaymentUpdateIn(serializers.Serializer):
+    payment_date = serializers.DateField(required=False)
+    title = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
+    amount = money_field(min_value=Decimal("0.01"), required=False)
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices, required=False)
+    note = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+
+def acting_user(request: Request) -> User:
+    assert isinstance(request.user, User)  # ensured by the permission classes
+    return request.user
+
+
+PAYMENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+
+
+class PaymentListView(ApiView):
+    """Payments of the caller's school, filtered, with totals per status over the whole filter; or record one."""
+
+    allowed_roles = STAFF
+
+    def visible(self, user: User) -> QuerySet[Payment]:
+        return payments_visible_to(user)
+
+    @extend_schema(
+        operation_id="teacher_payments_list",
+        parameters=LIST_PARAMETERS,
+        responses={200: PaymentPageOut},
+        summary="List payments",
+    )
+    def get(self, request: Request) -> Response:
+        filters = PaymentListQuery.filters_from(request, self.get_serializer_context())
+        rows = payment_list(visible=self.get_queryset(), filters=filters)
+        return payments_page(self, rows, totals=PaymentTotalsOut(payment_totals(rows)).data)
+
+    @extend_schema(
+        request=PaymentCreateIn,
+        responses={201: PaymentOut, 409: OpenApiResponse(description="The given receipt number is already used")},
+        summary="Record a payment; the balance is updated in the same transaction",
+        description="`409` with code `duplicate_receipt_no` when the given receipt number is already used.",
+    )
+    def post(self, request: Request) -> Response:
+        data = PaymentCreateIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        payment = payment_create(
+            actor=acting_user(request),
+            student=fields["student_id"],
+            group=fields.get("group_id"),
+            payment_date=fields["payment_date"],
+            amount=fields["amount"],
+            method=fields["method"],
+            status=fields["status"],
+            title=fields.get("title") or None,
+            note=fields.get("note") or None,
+            receipt_no=fields.get("receipt_no"),
+        )
+        return Response(PaymentOut(payment).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentDetailView(ApiView):
+    """One payment that is not deleted: read, change (the balance follows) or soft delete."""
+
+    allowed_roles = STAFF
+
+    def visible(self, user: User) -> QuerySet[Payment]:
+        return payment_rows(payments_visible_to(user).filter(deleted_at__isnull=True))
+
+    @extend_schema(parameters=[PAYMENT_ID], responses={200: PaymentOut}, summary="A payment")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(PaymentOut(self.get_object()).data)
+
+    @extend_schema(
+        parameters=[PAYMENT_ID],
+        request=PaymentUpdateIn,
+        responses={200: PaymentOut},
+        summary="Change status, amount, method, title, note or payment_date; the balance follows",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        payment = self.get_object()
+        data = PaymentUpdateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        for optional_text in ("title", "note"):
+            if optional_text in changes:
+                changes[optional_text] = changes[optional_text] or None
+        payment = payment_update(payment=payment, changes=changes)  # type: ignore[arg-type]
+        return Response(PaymentOut(self.get_queryset().get(pk=payment.pk)).data)
+
+    @extend_schema(parameters=[PAYMENT_ID], responses={204: None}, summary="Soft delete; the balance follows")
+    def delete(self, request: Request, pk: int) -> Response:
+        payment_delete(payment=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PaymentRestoreView(ApiView):
+    """Undo the soft delete of a payment; the balance counts it again."""
+
+    allowed_roles = STAFF
+
+    def visible(self, user: User) -> QuerySet[Payment]:
+        return payment_rows(payments_visible_to(user).filter(deleted_at__isnull=False))
+
+    @extend_schema(parameters=[PAYMENT_ID], request=None, responses={200: PaymentOut}, summary="Restore a payment")
+    def post(self, request: Request, pk: int) -> Response:
+        payment = payment_restore(payment=self.get_object())
+        return Response(PaymentOut(payment).data)
+
+
+class StudentPaymentListView(ApiView):
+    """The logged-in student's own payments, newest first, and their balance."""
+
+    allowed_roles = STUDENTS
+
+    def visible(self, user: User) -> QuerySet[Payment]:
+        return payments_visible_to(user)
+
+    @extend_schema(
+        operation_id="student_payments_list", responses={200: BalancePageOut}, summary="Own payments and balance"
+    )
+    def get(self, request: Request) -> Response:
+        return student_payments_response(self, self.get_queryset(), acting_user(request).pk)

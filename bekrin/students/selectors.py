@@ -1,0 +1,85 @@
+"""Reads of students and parents, always starting from the caller's visible rows (bekrin.students.permissions).
+
+Lists cost a fixed number of queries: the page (user + profile joined), then one query for the page's active
+memberships with their groups and one for the parent links with the parents.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+
+from bekrin.accounts.models import User
+from bekrin.core.search import AzSortKey, filter_by_search
+from bekrin.groups.models import GroupMembership, StudyGroup
+from bekrin.students.models import ParentStudent
+
+SEARCH_FIELDS = ["full_name", "email", "phone"]
+
+
+@dataclass(frozen=True)
+class StudentFilters:
+    deleted: bool = False
+    group: StudyGroup | None = None
+    search: str = ""
+
+
+def by_name(rows: QuerySet[User]) -> QuerySet[User]:
+    """Users in Azerbaijani alphabetical order of full name (decision 12)."""
+    return rows.order_by(AzSortKey("full_name"), "id")
+
+
+def student_rows(visible: QuerySet[User]) -> QuerySet[User]:
+    """Students with their profile, active groups (`active_memberships`) and parent links (`parent_list`)."""
+    return by_name(
+        visible.select_related("student_profile").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=GroupMembership.objects.filter(is_active=True, group__deleted_at__isnull=True)
+                .select_related("group")
+                .order_by(F("group__sort_order").asc(nulls_last=True), AzSortKey("group__display_name"), "group_id"),
+                to_attr="active_memberships",
+            ),
+            Prefetch(
+                "parent_links",
+                queryset=ParentStudent.objects.select_related("parent").order_by(AzSortKey("parent__full_name")),
+                to_attr="parent_list",
+            ),
+        )
+    )
+
+
+def student_list(*, visible: QuerySet[User], filters: StudentFilters) -> QuerySet[User]:
+    """Active or soft-deleted students, of one group, matching a search over name, email and phone.
+
+    With a group, active students are its current members; deleted students those who were members (their
+    memberships ended with the deletion).
+    """
+    rows = visible.filter(student_profile__deleted_at__isnull=not filters.deleted)
+    if filters.group is not None:
+        memberships = GroupMembership.objects.filter(student=OuterRef("pk"), group=filters.group)
+        if not filters.deleted:
+            memberships = memberships.filter(is_active=True)
+        rows = rows.filter(Exists(memberships))
+    if filters.search.strip():
+        rows = filter_by_search(rows, SEARCH_FIELDS, filters.search)
+    return student_rows(rows)
+
+
+def parent_rows(visible: QuerySet[User]) -> QuerySet[User]:
+    """Parents with their links to children who are not soft-deleted (`children_links`)."""
+    return by_name(
+        visible.prefetch_related(
+            Prefetch(
+                "child_links",
+                queryset=ParentStudent.objects.filter(student__student_profile__deleted_at__isnull=True)
+                .select_related("student")
+                .order_by(AzSortKey("student__full_name")),
+                to_attr="children_links",
+            )
+        )
+    )
+
+
+def parent_list(*, visible: QuerySet[User], search: str = "") -> QuerySet[User]:
+    rows = filter_by_search(visible, SEARCH_FIELDS, search) if search.strip() else visible
+    return parent_rows(rows)

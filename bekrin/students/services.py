@@ -1,0 +1,262 @@
+"""Every write to students, parents and their links. Reusable per row by bulk import (issue 5).
+
+Rows created here take the actor's organization (decision 6). Passwords: a chosen one must pass Django's
+validators; without one a password is generated and handed back once (`IssuedPassword`), never stored in clear.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Unpack
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from knox.models import AuthToken
+
+from bekrin.accounts.models import Role, User, normalize_email
+from bekrin.accounts.services import UserChanges, user_create, user_update
+from bekrin.core.errors import Conflict, DomainError, NotFound
+from bekrin.groups.models import StudyGroup
+from bekrin.groups.services import memberships_end_all, memberships_resume, memberships_set_for_student
+from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
+
+
+@dataclass(frozen=True)
+class IssuedPassword:
+    """A generated initial password, shown to the teacher once and never again."""
+
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class ParentInput:
+    full_name: str
+    email: str
+    phone: str | None = None
+    relation: str | None = None
+
+
+@dataclass(frozen=True)
+class ParentResult:
+    parent: User
+    created: bool
+    password: IssuedPassword | None = None
+
+
+@dataclass(frozen=True)
+class StudentCreated:
+    student: User
+    parent: ParentResult | None = None
+    passwords: list[IssuedPassword] = field(default_factory=list)
+
+
+class StudentChanges(UserChanges, total=False):
+    """Fields a PATCH may change; `groups` becomes exactly the student's set of active groups."""
+
+    grade: str
+    notes: str | None
+    groups: Sequence[StudyGroup]
+
+
+def _nested(prefix: str, error: DomainError) -> DomainError:
+    """The same error with its fields under `prefix`, as a nested serializer would report them."""
+    error.fields = {prefix: error.fields} if error.fields else None
+    return error
+
+
+def _check_same_tenant(*, actor: User, user: User, role: str, field_name: str) -> None:
+    if user.role != role or user.organization_id != actor.organization_id:
+        message = _("Not found: %(id)s.") % {"id": user.pk}
+        raise NotFound(message, fields={field_name: [message]})
+
+
+def student_create(
+    *,
+    actor: User,
+    full_name: str,
+    email: str,
+    grade: str,
+    phone: str | None = None,
+    notes: str | None = None,
+    password: str | None = None,
+    groups: Sequence[StudyGroup] = (),
+    parent: ParentInput | None = None,
+) -> StudentCreated:
+    """User + StudentProfile (+ active memberships of `groups`) (+ the parent, found or created, and the link),
+    all or nothing. `passwords` lists the generated ones: the student's when `password` is None, a new parent's.
+    """
+    with transaction.atomic():
+        student, generated = user_create(
+            organization_id=actor.organization_id,
+            email=email,
+            full_name=full_name,
+            role=Role.STUDENT,
+            phone=phone,
+            password=password,
+        )
+        StudentProfile.objects.create(user=student, grade=grade.strip(), notes=notes or None)
+        passwords = [IssuedPassword(student.email, generated)] if generated else []
+        if groups:
+            memberships_set_for_student(student=student, groups=groups)
+        found = None
+        if parent is not None:
+            try:
+                found = parent_get_or_create(
+                    actor=actor, full_name=parent.full_name, email=parent.email, phone=parent.phone
+                )
+            except DomainError as error:
+                raise _nested("parent", error) from error
+            parent_link(actor=actor, parent=found.parent, student=student, relation=parent.relation)
+            if found.password is not None:
+                passwords.append(found.password)
+        return StudentCreated(student=student, parent=found, passwords=passwords)
+
+
+def student_update(*, student: User, **changes: Unpack[StudentChanges]) -> list[str]:
+    """Apply the given changes; answers the names of the fields that really changed (empty: nothing did)."""
+    user_changes: UserChanges = {}
+    if "full_name" in changes:
+        user_changes["full_name"] = changes["full_name"]
+    if "email" in changes:
+        user_changes["email"] = changes["email"]
+    if "phone" in changes:
+        user_changes["phone"] = changes["phone"]
+    if "password" in changes:
+        user_changes["password"] = changes["password"]
+    with transaction.atomic():
+        changed = user_update(user=student, **user_changes)
+        profile = StudentProfile.all_objects.select_for_update().get(pk=student.pk)
+        profile_changed = []
+        if "grade" in changes and changes["grade"].strip() != profile.grade:
+            profile.grade = changes["grade"].strip()
+            profile_changed.append("grade")
+        if "notes" in changes and (changes["notes"] or None) != profile.notes:
+            profile.notes = changes["notes"] or None
+            profile_changed.append("notes")
+        if profile_changed:
+            profile.save(update_fields=[*profile_changed, "updated_at"])
+        if "groups" in changes:
+            memberships_set_for_student(student=student, groups=changes["groups"])
+        return changed + profile_changed
+
+
+def student_soft_delete(*, student: User) -> None:
+    """Decision 8: the profile is marked deleted, the user can no longer log in (tokens revoked), active
+    memberships end with `left_at` = the deletion time; attendance, payments and links stay."""
+    with transaction.atomic():
+        profile = StudentProfile.all_objects.select_for_update().get(pk=student.pk)
+        if profile.deleted_at is not None:
+            return
+        profile.mark_deleted()
+        assert profile.deleted_at is not None
+        profile.save(update_fields=["deleted_at", "updated_at"])
+        User.objects.filter(pk=student.pk).update(is_active=False, updated_at=profile.deleted_at)
+        AuthToken.objects.filter(user_id=student.pk).delete()
+        memberships_end_all(student=student, at=profile.deleted_at)
+
+
+def student_restore(*, student: User) -> None:
+    """Undo a soft delete: login works again and the memberships the deletion ended are active again."""
+    with transaction.atomic():
+        profile = StudentProfile.all_objects.select_for_update().get(pk=student.pk)
+        deleted_at = profile.deleted_at
+        if deleted_at is None:
+            return
+        profile.mark_restored()
+        profile.save(update_fields=["deleted_at", "updated_at"])
+        User.objects.filter(pk=student.pk).update(is_active=True, updated_at=timezone.now())
+        memberships_resume(student=student, ended_at=deleted_at)
+
+
+def student_hard_delete(*, student: User) -> dict[str, int]:
+    """Delete a soft-deleted student's user and every row that points at it; answers the count per table.
+
+    A student who is not soft-deleted first is a 409: deleting for good is a second, deliberate step.
+    """
+    with transaction.atomic():
+        profile = StudentProfile.all_objects.select_for_update().get(pk=student.pk)
+        if profile.deleted_at is None:
+            raise Conflict(_("Only a soft-deleted student can be deleted for good."), code="not_deleted")
+        try:
+            _total, per_model = User.objects.filter(pk=student.pk).delete()
+        except (ProtectedError, RestrictedError) as error:
+            raise Conflict(_("Other records still depend on this user."), code="in_use") from error
+    return {apps.get_model(label)._meta.db_table: count for label, count in sorted(per_model.items()) if count}
+
+
+def parent_get_or_create(
+    *,
+    actor: User,
+    full_name: str,
+    email: str,
+    phone: str | None = None,
+    password: str | None = None,
+) -> ParentResult:
+    """The parent of the actor's organization with this email, or a new one (with a generated password when none
+    is given). An email that belongs to anyone else is a 400 on field `email`; an existing parent is not changed.
+    """
+    with transaction.atomic():
+        existing = User.objects.filter(email=normalize_email(email)).first()
+        if existing is not None:
+            if existing.role != Role.PARENT or existing.organization_id != actor.organization_id:
+                message = _("A user with this email already exists.")
+                raise DomainError(message, code="email_taken", fields={"email": [message]})
+            ParentProfile.all_objects.get_or_create(user=existing)
+            return ParentResult(parent=existing, created=False)
+        return parent_create(actor=actor, full_name=full_name, email=email, phone=phone, password=password)
+
+
+def parent_create(
+    *,
+    actor: User,
+    full_name: str,
+    email: str,
+    phone: str | None = None,
+    password: str | None = None,
+) -> ParentResult:
+    """A new parent (user + ParentProfile) of the actor's organization; a taken email is a 400 on `email`."""
+    with transaction.atomic():
+        parent, generated = user_create(
+            organization_id=actor.organization_id,
+            email=email,
+            full_name=full_name,
+            role=Role.PARENT,
+            phone=phone,
+            password=password,
+        )
+        ParentProfile.objects.create(user=parent)
+    issued = IssuedPassword(parent.email, generated) if generated else None
+    return ParentResult(parent=parent, created=True, password=issued)
+
+
+def parent_update(*, parent: User, **changes: Unpack[UserChanges]) -> list[str]:
+    """Apply the given changes; answers the names of the fields that really changed."""
+    return user_update(user=parent, **changes)
+
+
+def parent_link(*, actor: User, parent: User, student: User, relation: str | None = None) -> tuple[ParentStudent, bool]:
+    """Link a parent and a student of the actor's organization; linking again only updates a given `relation`.
+    Answers the link and whether it is new."""
+    _check_same_tenant(actor=actor, user=parent, role=Role.PARENT, field_name="parent_id")
+    _check_same_tenant(actor=actor, user=student, role=Role.STUDENT, field_name="student_id")
+    relation = (relation or "").strip() or None
+    with transaction.atomic():
+        link, created = ParentStudent.objects.get_or_create(
+            parent=parent,
+            student=student,
+            defaults={"relation": relation, "organization_id": actor.organization_id},
+        )
+        if not created and relation is not None and link.relation != relation:
+            link.relation = relation
+            link.save(update_fields=["relation"])
+    return link, created
+
+
+def parent_unlink(*, parent: User, student: User) -> bool:
+    """Remove the link if there is one; answers whether there was."""
+    with transaction.atomic():
+        deleted, _per_model = ParentStudent.objects.filter(parent=parent, student=student).delete()
+    return deleted > 0

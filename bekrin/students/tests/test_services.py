@@ -1,0 +1,107 @@
+"""The services bulk import reuses per row: creating students and parents, finding them, linking, updating."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from bekrin.accounts.models import User
+from bekrin.core.errors import DomainError, NotFound
+from bekrin.groups.models import GroupMembership
+from bekrin.students.models import ParentStudent
+from bekrin.students.services import (
+    ParentInput,
+    parent_get_or_create,
+    parent_link,
+    student_create,
+    student_update,
+)
+from bekrin.testing.factories import GroupFactory, OrganizationFactory, ParentFactory, TeacherFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_student_create_with_groups_and_a_new_parent_reports_both_generated_passwords(personas):
+    group = GroupFactory(teacher=personas.teacher)
+    created = student_create(
+        actor=personas.teacher,
+        full_name="Fərid Məmmədli",
+        email="Ferid@Bekrin.test",
+        grade="6",
+        groups=[group],
+        parent=ParentInput(full_name="Ülviyyə Məmmədli", email="ulviyye@bekrin.test", relation="ana"),
+    )
+    assert created.student.email == "ferid@bekrin.test"
+    assert created.parent is not None and created.parent.created
+    assert [p.email for p in created.passwords] == ["ferid@bekrin.test", "ulviyye@bekrin.test"]
+    assert GroupMembership.objects.filter(group=group, student=created.student, is_active=True).exists()
+    assert ParentStudent.objects.get(student=created.student).relation == "ana"
+
+
+def test_parent_get_or_create_twice_finds_the_same_parent(personas):
+    first = parent_get_or_create(actor=personas.teacher, full_name="Ana", email="ana@bekrin.test")
+    second = parent_get_or_create(actor=personas.teacher, full_name="Başqa ad", email=" ANA@bekrin.test")
+    assert (first.created, second.created) == (True, False)
+    assert first.parent.pk == second.parent.pk
+    assert second.password is None
+    assert User.objects.get(pk=first.parent.pk).full_name == "Ana"
+
+
+def test_parent_get_or_create_refuses_an_email_of_another_school_or_role(personas):
+    with pytest.raises(DomainError) as error:
+        parent_get_or_create(actor=personas.other_teacher, full_name="X", email=personas.parent.email)
+    assert error.value.code == "email_taken"
+    with pytest.raises(DomainError):
+        parent_get_or_create(actor=personas.teacher, full_name="X", email=personas.student.email)
+
+
+def test_parent_link_is_idempotent_and_refuses_another_school(personas):
+    link, created = parent_link(actor=personas.teacher, parent=personas.parent, student=personas.student)
+    assert created is False
+    assert link.relation == "ana"
+    with pytest.raises(NotFound):
+        parent_link(actor=personas.other_teacher, parent=personas.parent, student=personas.student)
+
+
+def test_student_update_answers_what_changed_and_nothing_the_second_time(personas):
+    changes = {"full_name": "Əli Həsənli", "grade": "10", "phone": "+994 1", "password": "Yeni-parol-2026"}
+    assert set(student_update(student=personas.student, **changes)) == {"full_name", "grade", "phone", "password"}
+    assert student_update(student=personas.student, **changes) == []
+
+
+def test_memberships_follow_the_given_groups_only_in_the_students_school(personas):
+    foreign = GroupFactory(teacher=TeacherFactory(organization=OrganizationFactory(slug="x")))
+    with pytest.raises(NotFound):
+        student_update(student=personas.student, groups=[foreign])
+    assert not GroupMembership.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_teachers_creating_the_same_email_at_once_get_one_student_and_one_email_taken():
+    teachers = [TeacherFactory(), TeacherFactory()]
+    barrier = threading.Barrier(len(teachers))
+    outcomes: list[str] = []
+
+    def create(teacher: User) -> None:
+        try:
+            barrier.wait()
+            student_create(actor=teacher, full_name="Eyni", email="eyni@bekrin.test", grade="9", password=None)
+            outcomes.append("created")
+        except DomainError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=(teacher,)) for teacher in teachers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["created", "email_taken"]
+    assert User.objects.filter(email="eyni@bekrin.test").count() == 1
+
+
+def test_a_parent_found_by_email_keeps_its_own_profile(personas):
+    parent = ParentFactory(email="p@bekrin.test")
+    found = parent_get_or_create(actor=personas.teacher, full_name="P", email="p@bekrin.test")
+    assert found.parent.pk == parent.pk

@@ -1,0 +1,150 @@
+"""judge(): runs a submission's test cases in one sandbox and turns what the harness measured into verdicts."""
+
+import signal
+from dataclasses import dataclass
+
+from judge.model import CaseResult, JudgeFailure, JudgeRequest, JudgeResult, Limits, TestCase, Verdict
+from judge.sandbox import CompileError, RawRun, open_harness
+
+# A beginner's likeliest cause for the crashes that have one.
+CRASH_HINTS: dict[int, str] = {
+    signal.SIGSEGV: " Very deep recursion is a common cause.",
+    signal.SIGSYS: " It made a system call the judge forbids.",
+}
+
+
+def judge(request: JudgeRequest) -> JudgeResult:
+    """Judge a submission. Raises SandboxUnavailable when the sandbox cannot run here (see sandbox_status())
+    and JudgeFailure when the sandbox breaks down; neither is the submission's fault."""
+    limits = request.limits
+    # An editor's byte-order mark is not part of the program (Python itself skips it when reading a file).
+    code = request.code.removeprefix("\ufeff")
+    results: list[CaseResult] = []
+    first_failure: tuple[int, TestCase, _Outcome] | None = None
+    with open_harness(code, limits) as harness:
+        if harness.compile_error is not None:
+            return _not_compiled(harness.compile_error, len(request.cases))
+        for index, case in enumerate(request.cases):
+            raw = harness.run(case.input.encode("utf-8"))
+            outcome = _decide(raw, case, limits)
+            results.append(
+                CaseResult(
+                    index=index,
+                    verdict=outcome.verdict,
+                    runtime_ms=round(raw.cpu_ms),
+                    memory_kb=raw.memory_kb,
+                    output=_clean(raw.stdout.decode("utf-8", "replace")),
+                    error=outcome.error,
+                )
+            )
+            if outcome.verdict is not Verdict.PASSED and first_failure is None:
+                first_failure = (index, case, outcome)
+            if outcome.verdict is Verdict.TIMEOUT:
+                break  # every further case would likely wait out its limit too: the student waits for nothing
+    passed = sum(result.verdict is Verdict.PASSED for result in results)
+    verdict, message = Verdict.PASSED, None
+    if first_failure is not None:
+        index, case, outcome = first_failure
+        verdict, message = outcome.verdict, _message(index, case, outcome)
+    return JudgeResult(
+        verdict=verdict,
+        passed_count=passed,
+        failed_count=len(request.cases) - passed,
+        runtime_ms=sum(result.runtime_ms for result in results),
+        peak_memory_kb=max((result.memory_kb for result in results), default=0),
+        message=message,
+        cases=results,
+    )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    verdict: Verdict
+    error: str | None  # the whole story, for CaseResult.error
+    # The same, without anything the case's input could have shaped (an exception's text may quote it), for
+    # the submission's message when the case is hidden. None when `error` is already safe to show.
+    hidden_error: str | None = None
+
+
+def _decide(raw: RawRun, case: TestCase, limits: Limits) -> _Outcome:
+    if not raw.setup_ok:
+        raise JudgeFailure(f"the sandbox could not confine a test case: {_text(raw.stderr_tail)}")
+    # Time comes first and is measured, never inferred from a signal: a program can send itself SIGXCPU.
+    if raw.cpu_ms > limits.cpu_ms:
+        return _Outcome(Verdict.TIMEOUT, f"Time limit exceeded: more than {_seconds(limits.cpu_ms)} of CPU time.")
+    if raw.wall_killed:
+        return _Outcome(
+            Verdict.TIMEOUT,
+            f"Time limit exceeded: the program ran for more than {_seconds(limits.wall_ms)} of real time.",
+        )
+    if raw.out_size > limits.output_kb * 1024:
+        return _Outcome(Verdict.ERROR, f"Output limit exceeded: more than {limits.output_kb} KB.")
+    if raw.signal is not None:
+        hint = CRASH_HINTS.get(raw.signal, "")
+        return _Outcome(Verdict.ERROR, f"The program crashed ({_signal_name(raw.signal)}).{hint}")
+    if raw.exit_code != 0:
+        # The report comes from the program's own process: it is only believed about a run that failed anyway.
+        report = raw.report
+        if report is None:
+            return _Outcome(Verdict.ERROR, f"The program exited with status {raw.exit_code}.")
+        if report["type"] == "MemoryError":
+            return _Outcome(Verdict.ERROR, f"Memory limit exceeded ({limits.memory_mb} MB).")
+        where = f" (line {report['line']})" if report["line"] is not None else ""
+        return _Outcome(
+            Verdict.ERROR,
+            _clean(f"{report['message'] or report['type']}{where}"),
+            _clean(f"{report['type']}{where}"),
+        )
+    if _normalized(raw.stdout) != _normalized(case.expected.encode("utf-8")):
+        return _Outcome(Verdict.FAILED, None)
+    return _Outcome(Verdict.PASSED, None)
+
+
+def _message(index: int, case: TestCase, outcome: _Outcome) -> str:
+    number = index + 1
+    if outcome.verdict is Verdict.FAILED:
+        return f"Wrong answer on test case {number}."
+    error = outcome.error if case.visible or outcome.hidden_error is None else outcome.hidden_error
+    return f"Test case {number}: {error}"
+
+
+def _not_compiled(error: CompileError, case_count: int) -> JudgeResult:
+    where = f" on line {error.line}" if error.line is not None else ""
+    label = "Syntax error" if error.kind == "SyntaxError" else error.kind
+    return JudgeResult(
+        verdict=Verdict.ERROR,
+        passed_count=0,
+        failed_count=case_count,
+        runtime_ms=0,
+        peak_memory_kb=0,
+        message=_clean(f"{label}{where}: {error.message}"),
+        cases=[],
+    )
+
+
+def _normalized(output: bytes) -> list[bytes]:
+    """Lines without trailing whitespace, trailing blank lines dropped: what a person reading it would compare."""
+    lines = [line.rstrip() for line in output.split(b"\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _clean(text: str) -> str:
+    """Program-made text made storable: PostgreSQL text takes neither NUL nor lone surrogates."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\0", "\ufffd")
+
+
+def _text(raw: bytes) -> str:
+    return _clean(raw.decode("utf-8", "replace")).strip()
+
+
+def _seconds(ms: int) -> str:
+    return f"{ms / 1000:g} s"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"

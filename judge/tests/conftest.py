@@ -1,0 +1,25 @@
+"""Fixtures for the judge's tests: the real sandbox (never the development switch) and a watch on the host."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from judge import UNSANDBOXED_SWITCH, sandbox_status
+from judge.tests.support import Host, watch_host
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_sandbox() -> Iterator[None]:
+    """Every judge test runs in the real sandbox; without one they fail, naming the reason."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(UNSANDBOXED_SWITCH, raising=False)
+        status = sandbox_status()
+        if not status.available:
+            pytest.fail(f"the judge's sandbox is unavailable: {status.reason}", pytrace=False)
+        yield
+
+
+@pytest.fixture
+def host() -> Iterator[Host]:
+    with watch_host() as watched:
+        yield watched
