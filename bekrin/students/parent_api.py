@@ -45,12 +45,12 @@ class DashboardAttendanceOut(serializers.Serializer):
     last_30_days = PeriodAttendanceOut()
 
 
-class CodingSummaryOut(serializers.Serializer):
+class ChildCodingOut(serializers.Serializer):
     solved_count = serializers.IntegerField()
     total_points = serializers.IntegerField()
 
 
-class TestResultOut(serializers.Serializer):
+class ChildTestResultOut(serializers.Serializer):
     test_id = serializers.IntegerField(allow_null=True)
     attempt_id = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
@@ -68,8 +68,8 @@ class ChildCardOut(serializers.Serializer):
     balance = money_field(source="child.student_profile.balance")
     attendance = DashboardAttendanceOut()
     recent_payments = PaymentOut(many=True)
-    coding = CodingSummaryOut()
-    recent_tests = TestResultOut(many=True)
+    coding = ChildCodingOut()
+    recent_tests = ChildTestResultOut(many=True)
 
 
 class ChildrenPageOut(serializers.Serializer):
@@ -139,17 +139,17 @@ class ParentChildPaymentsView(ChildView):
         return student_payments_response(self, payments_visible_to(acting_parent(request)), child.pk)
 
 
-class TestResultPageOut(serializers.Serializer):
+class ChildTestResultPageOut(serializers.Serializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
-    results = TestResultOut(many=True)
+    results = ChildTestResultOut(many=True)
 
 
 class ParentChildTestsView(ChildView):
     """One linked child's graded test results, newest first."""
 
-    @extend_schema(parameters=[CHILD_ID], responses={200: TestResultPageOut}, summary="A child's test results")
+    @extend_schema(parameters=[CHILD_ID], responses={200: ChildTestResultPageOut}, summary="A child's test results")
     def get(self, request: Request, pk: int) -> Response:
         child = self.get_object()
         page = self.paginate_queryset(student_results([child.pk]))
@@ -166,4 +166,4 @@ class ParentChildTestsView(ChildView):
             }
             for result in page
         ]
-        return self.get_paginated_response(TestResultOut(rows, many=True).data)
+        return self.get_paginated_response(ChildTestResultOut(rows, many=True).data)

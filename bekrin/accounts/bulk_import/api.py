@@ -10,8 +10,9 @@ from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bekrin.accounts.bulk_import.planning import COLUMNS
 from bekrin.accounts.bulk_import.reading import MAX_BYTES
-from bekrin.accounts.bulk_import.services import COLUMNS, users_import
+from bekrin.accounts.bulk_import.services import users_import
 from bekrin.accounts.models import User
 from bekrin.core.errors import DomainError, PayloadTooLarge
 from bekrin.core.views import STAFF, ApiView, query_params, validated
@@ -22,7 +23,8 @@ class CsvBodyParser(BaseParser):
 
     media_type = "text/csv"
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> bytes:
+    # DRF's stubs expect a mapping, but request.data may be any value its parser returns; the raw bytes are the point.
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> bytes:  # type: ignore[override]
         data = stream.read(MAX_BYTES + 1) if stream is not None else b""
         if len(data) > MAX_BYTES:
             raise PayloadTooLarge(_("The file is larger than 5 MB."))
@@ -79,7 +81,7 @@ password is generated and returned once in `passwords`.
 
 Any bad row: 400 with code `invalid_rows` and `fields.rows = [{{row, column, message}}]` (the header is row 1),
 and nothing is written. A file that is not text: 400 `invalid_file`. Over 5 MB or 10,000 rows: 413.
-"""
+""".strip()
 
 
 class UserBulkImportView(ApiView):

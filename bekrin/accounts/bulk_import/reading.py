@@ -91,7 +91,8 @@ def read_table(data: bytes, known_columns: Collection[str]) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [column_name(cell) for cell in next(reader)]
-        rows, extra = [], []
+        rows: list[tuple[int, list[str]]] = []
+        extra: list[int] = []
         for number, cells in enumerate(reader, start=2):
             cells = [cell.strip() for cell in cells]
             if not any(cells):

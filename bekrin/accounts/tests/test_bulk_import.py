@@ -209,8 +209,11 @@ def test_every_bad_row_is_reported_and_nothing_is_written(personas, teacher_clie
     assert snapshot() == before
 
 
-def test_rows_with_more_cells_than_columns_are_reported(teacher_client):
+def test_rows_with_more_cells_than_columns_or_data_under_an_unnamed_column_are_reported(teacher_client):
     assert problems(post_csv(teacher_client, "full_name,email\nƏli,ali@bekrin.test,extra\n")) == [(2, "")]
+    text = "full_name;email;;\nƏli;ali@bekrin.test;;\nLeyla;leyla@bekrin.test;;x\n"
+    assert problems(post_csv(teacher_client, text)) == [(3, "")]
+    assert post_csv(teacher_client, "full_name;email;;\nƏli;ali@bekrin.test;;\n").status_code == 200
 
 
 def test_emails_of_other_schools_roles_or_deleted_students_are_reported(personas, teacher_client):
@@ -429,3 +432,20 @@ def test_two_imports_of_the_same_new_file_at_once_never_duplicate_a_user():
     assert ParentStudent.objects.filter(student__email="ali@bekrin.test").count() == 1
     assert GroupMembership.objects.filter(student__email="ali@bekrin.test").count() == 1
     assert User.objects.filter(email="gulnare@bekrin.test").count() == 1
+
+
+def test_an_import_costs_the_same_queries_for_three_rows_or_thirty(teacher_client, django_assert_num_queries):
+    def roster(start, count):
+        rows = "".join(
+            f"Şagird {n},s{n}@bekrin.test,9,Qrup1,Valideyn {n},p{n}@bekrin.test,ana\n"
+            for n in range(start, start + count)
+        )
+        return "full_name,email,grade,group,parent_full_name,parent_email,relation\n" + rows
+
+    # 1-2 knox; 3 savepoint; 4 existing users by email; 5 groups; 6 existing links; 7 active memberships;
+    # 8 users INSERT; 9-10 student and parent profiles; 11 links INSERT; 12-16 memberships_add of the one group
+    # (savepoint, re-activate, read, INSERT, release); 17 release
+    with django_assert_num_queries(17):
+        assert post_csv(teacher_client, roster(0, 3)).json()["created"] == 6
+    with django_assert_num_queries(17):
+        assert post_csv(teacher_client, roster(100, 30)).json()["created"] == 60
