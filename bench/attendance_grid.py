@@ -124,7 +124,7 @@ def run() -> bool:
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     def grid(**period: str) -> None:
-        response = client.get("/api/teacher/attendance", {"group_id": group.pk, **period})
+        response = client.get("/api/teacher/attendance", {"group_id": str(group.pk), **period})
         assert response.status_code == 200, response.content
         assert len(response.json()["students"]) == STUDENTS_PER_GROUP
 

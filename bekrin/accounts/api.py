@@ -53,6 +53,13 @@ def me_payload(user: User) -> dict[str, Any]:
     return payload
 
 
+class IssuedPasswordOut(serializers.Serializer):
+    """A generated initial password, returned once when the account is created and never again."""
+
+    email = serializers.EmailField()
+    password = serializers.CharField()
+
+
 class LoginIn(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)

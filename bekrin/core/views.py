@@ -11,8 +11,6 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -90,18 +88,6 @@ def query_params(request: Request, names: Iterable[str]) -> dict[str, str]:
     """The given query parameters that are present (each also under its camelCase name), ready for a serializer."""
     found = {name: query_param(request, name) for name in names}
     return {name: value for name, value in found.items() if value is not None}
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """An id in a request body, resolved only among the rows the caller may see (others do not exist)."""
-
-    def __init__(self, visible: Callable[[Any], QuerySet], **kwargs: Any) -> None:
-        self.visible = visible
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        return self.visible(self.context["request"].user)
 
 
 # The largest id PostgreSQL's bigint holds: a larger one in a body must be a 400, never a database error.

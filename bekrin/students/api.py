@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bekrin.accounts.api import IssuedPasswordOut
 from bekrin.accounts.models import User
 from bekrin.core.openapi import body_as_given
 from bekrin.core.views import STAFF, ApiView, ScopedIdField, ScopedIdsField, query_params, validated
@@ -64,13 +65,8 @@ class StudentOut(serializers.Serializer):
     parents = StudentParentOut(many=True, source="parent_list")
 
 
-class GeneratedPasswordOut(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField()
-
-
 class StudentCreatedOut(StudentOut):
-    passwords = GeneratedPasswordOut(
+    passwords = IssuedPasswordOut(
         many=True,
         help_text="Generated initial passwords (the student's when none was given, a new parent's), shown only "
         "in this response",
@@ -100,7 +96,7 @@ class ParentOut(serializers.Serializer):
 
 
 class ParentCreatedOut(ParentOut):
-    passwords = GeneratedPasswordOut(many=True, help_text="The generated password when none was given, shown once")
+    passwords = IssuedPasswordOut(many=True, help_text="The generated password when none was given, shown once")
 
 
 def _password_field() -> serializers.CharField:
@@ -210,7 +206,7 @@ class StudentListView(_StudentView):
         created = student_create(actor=_actor(request), parent=ParentInput(**parent) if parent else None, **data)
         body = {
             **StudentOut(self.reloaded(created.student.pk)).data,
-            "passwords": GeneratedPasswordOut(created.passwords, many=True).data,
+            "passwords": IssuedPasswordOut(created.passwords, many=True).data,
         }
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -318,7 +314,7 @@ class ParentListView(_ParentView):
         created = parent_create(actor=_actor(request), **validated(self, ParentIn))
         parent = parent_rows(self.get_queryset()).get(pk=created.parent.pk)
         passwords = [created.password] if created.password else []
-        body = {**ParentOut(parent).data, "passwords": GeneratedPasswordOut(passwords, many=True).data}
+        body = {**ParentOut(parent).data, "passwords": IssuedPasswordOut(passwords, many=True).data}
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -10,6 +10,7 @@ from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bekrin.accounts.api import IssuedPasswordOut
 from bekrin.accounts.bulk_import.planning import COLUMNS
 from bekrin.accounts.bulk_import.reading import MAX_BYTES
 from bekrin.accounts.bulk_import.services import users_import
@@ -49,11 +50,6 @@ class ImportQueryIn(serializers.Serializer):
 
 class ImportFileIn(serializers.Serializer):
     file = serializers.FileField(help_text="CSV, UTF-8 (with or without BOM) or UTF-16; comma, semicolon or tab")
-
-
-class IssuedPasswordOut(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField()
 
 
 class ImportResultOut(serializers.Serializer):

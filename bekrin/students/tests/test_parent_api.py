@@ -2,7 +2,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from bekrin.assessments import models as assessments
@@ -17,15 +16,6 @@ from bekrin.testing.factories import GroupFactory, MembershipFactory, ParentLink
 pytestmark = pytest.mark.django_db
 
 CHILDREN = "/api/parent/children"
-
-
-@pytest.fixture(autouse=True)
-def parent_routes(settings):
-    """Until config/urls.py includes bekrin.students.parent_urls, serve it from a test urlconf that does."""
-    try:
-        reverse("parent-children")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "bekrin.students.tests.parent_urlconf"
 
 
 def mark(student, group, day, status):
