@@ -221,7 +221,12 @@ class Command(BaseCommand):
             created_by=teacher,
             defaults={
                 "type": TestType.QUIZ,
-                "config": {"max_attempts": 2, "time_limit_minutes": 30, "question_weights": {}, "written_questions": [8]},
+                "config": {
+                    "max_attempts": 2,
+                    "time_limit_minutes": 30,
+                    "question_weights": {},
+                    "written_questions": [8],
+                },
             },
         )
         TestAnswerKey.objects.get_or_create(
