@@ -19,7 +19,7 @@ from bekrin.attendance.permissions import attendance_records_visible_to
 from bekrin.attendance.selectors import DateRange, attendance_grid, student_attendance
 from bekrin.attendance.services import MAX_CELLS, CellInput, attendance_mark
 from bekrin.core.openapi import body_as_given
-from bekrin.core.views import MAX_ID, STAFF, STUDENTS, ApiView, ScopedIdField, query_params, validated
+from bekrin.core.views import MAX_ID, STAFF, STUDENTS, ApiView, DateRangeQuery, ScopedIdField, query_params, validated
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.students.permissions import students_visible_to
 
@@ -33,7 +33,7 @@ def _month_range(month: str) -> DateRange:
     return DateRange(start, end)
 
 
-class AttendancePeriodIn(serializers.Serializer):
+class AttendancePeriodIn(DateRangeQuery):
     """`month=YYYY-MM`, or `from` and `to` (dates, at most 366 days); validates to `period`."""
 
     month = serializers.RegexField(
@@ -43,13 +43,6 @@ class AttendancePeriodIn(serializers.Serializer):
         error_messages={"invalid": gettext_lazy("A month is written YYYY-MM.")},
     )
     period_required = True
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        # `from` is a Python keyword, so these two cannot be declared as class attributes.
-        fields["from"] = serializers.DateField(required=False, help_text="YYYY-MM-DD, with `to`")
-        fields["to"] = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive")
-        return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         month, start, end = attrs.pop("month", None), attrs.pop("from", None), attrs.pop("to", None)

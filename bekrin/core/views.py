@@ -134,3 +134,19 @@ class ScopedIdsField(serializers.ListField):
         if missing:
             raise _not_found(str(self.field_name), missing[0])
         return [found[pk] for pk in ids]
+
+
+class DateRangeQuery(serializers.Serializer):
+    """Optional `from` and `to` dates (inclusive) in a query; `to` may not be before `from`."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # `from` is a Python keyword, so these two cannot be declared as class attributes.
+        fields["from"] = serializers.DateField(required=False, help_text="YYYY-MM-DD")
+        fields["to"] = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive")
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": [_("Must not be before `from`.")]})
+        return attrs

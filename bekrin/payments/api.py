@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -13,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
-from bekrin.core.views import STAFF, STUDENTS, ApiView, ScopedIdField, query_params
+from bekrin.core.views import STAFF, STUDENTS, ApiView, DateRangeQuery, ScopedIdField, query_params
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus
@@ -116,25 +115,13 @@ def any_student(user: User) -> QuerySet[User]:
     return students_visible_to(user, include_deleted=True)
 
 
-class PaymentListQuery(serializers.Serializer):
+class PaymentListQuery(DateRangeQuery):
     # Deleted groups and students still have payments to look up; an id outside the school is a 404.
     group_id = ScopedIdField(visible=any_group, required=False)
     student_id = ScopedIdField(visible=any_student, required=False)
     status = serializers.ChoiceField(choices=PaymentStatus.choices, required=False)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
     deleted = serializers.BooleanField(required=False, default=False)
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        # `from` is a Python keyword, so these two are added here rather than declared above.
-        fields["from"] = serializers.DateField(required=False)
-        fields["to"] = serializers.DateField(required=False)
-        return fields
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
-            raise serializers.ValidationError({"to": [_("Must not be before `from`.")]})
-        return attrs
 
     @classmethod
     def filters_from(cls, request: Request, context: Mapping[str, Any]) -> PaymentFilters:

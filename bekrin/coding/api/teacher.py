@@ -27,7 +27,7 @@ from bekrin.coding.services import (
     topic_create,
 )
 from bekrin.core.errors import DomainError
-from bekrin.core.views import STAFF, ApiView, ScopedIdField, validated
+from bekrin.core.views import STAFF, ApiView, DateRangeQuery, ScopedIdField, validated
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.students.permissions import students_visible_to
@@ -419,21 +419,9 @@ def ranking_row(row: RankingRow) -> dict[str, Any]:
     }
 
 
-class RankingQuery(serializers.Serializer):
+class RankingQuery(DateRangeQuery):
     group_id = ScopedIdField(visible=any_group, required=False)
     topic_id = ScopedIdField(visible=topics_visible_to, required=False)
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        # `from` is a Python keyword, so these two are added here rather than declared above.
-        fields["from"] = serializers.DateField(required=False)
-        fields["to"] = serializers.DateField(required=False)
-        return fields
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
-            raise serializers.ValidationError({"to": [_("Must not be before `from`.")]})
-        return attrs
 
 
 class RankingView(ApiView):

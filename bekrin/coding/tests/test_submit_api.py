@@ -44,7 +44,6 @@ def test_a_wrong_answer_on_the_example_shows_its_input_expected_and_actual_outpu
     body = response.json()
     assert (body["status"], body["passed_count"], body["failed_count"], body["total_count"]) == ("failed", 0, 3, 3)
     message = body["error_message"]
-    assert "test case 1" in message
     assert "2 3" in message and "5" in message and "6" in message  # input, expected, what it printed
     progress = CodingProgress.objects.get(student_profile_id=personas.student.pk, exercise=task)
     assert (progress.status, progress.score) == ("attempted", 0)
