@@ -3,9 +3,8 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import Organization
@@ -13,9 +12,29 @@ from bekrin.core.search import filter_by_search
 from bekrin.core.tenancy import same_tenant
 
 
+def _is_superuser(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_superuser", False))
+
+
+def _tenant_path_of(model: type[Model]) -> str | None:
+    """How rows of `model` reach their organization, or None for models outside any tenant."""
+    if model is Organization:
+        return None
+    field_names = {field.name for field in model._meta.get_fields()}
+    if "organization" in field_names:
+        return "organization"
+    if "user" in field_names:
+        return "user__organization"
+    return None
+
+
+# Fields only a superuser may set: they move rows between schools or hand out admin rights.
+_SUPERUSER_FIELDS = ("organization", "is_staff", "is_superuser")
+
+
 class FoldedSearchAdmin(admin.ModelAdmin):
-    """Staff see their own organization's rows only (superusers see all), and search finds "Əli" by "əli" or
-    "ƏLİ" whatever the database's locale."""
+    """Staff see and pick only their own organization's rows (superusers see all), cannot move rows to another
+    school or grant admin rights, and search finds "Əli" by "əli" or "ƏLİ" whatever the database's locale."""
 
     # The lookup path from the row to its organization; models without the column reach it through a relation.
     tenant_path = "organization"
@@ -25,9 +44,37 @@ class FoldedSearchAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = self.rows(request)
-        if getattr(request.user, "is_superuser", False):
+        if _is_superuser(request):
             return queryset
         return queryset.filter(same_tenant(request.user, self.tenant_path))  # type: ignore[arg-type]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Choices and raw-id validation both use this queryset, so another school's ids are refused.
+        related = db_field.related_model
+        if not _is_superuser(request):
+            if related is Organization:
+                kwargs["queryset"] = Organization.objects.filter(pk=request.user.organization_id)  # type: ignore[union-attr,misc]
+            elif (path := _tenant_path_of(related)) is not None:
+                kwargs["queryset"] = related._default_manager.filter(same_tenant(request.user, path))  # type: ignore[arg-type]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if _is_superuser(request):
+            return readonly
+        own_fields = {field.name for field in self.model._meta.get_fields()}
+        return readonly + tuple(name for name in _SUPERUSER_FIELDS if name in own_fields)
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        filters = super().get_list_filter(request)
+        if _is_superuser(request):
+            return filters
+        return [f for f in filters if not (isinstance(f, str) and f.endswith("organization"))]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not _is_superuser(request) and hasattr(obj, "organization_id"):
+            obj.organization_id = request.user.organization_id  # type: ignore[union-attr]
+        super().save_model(request, obj, form, change)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         if not search_term.strip():
@@ -51,7 +98,8 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 class SoftDeleteAdmin(FoldedSearchAdmin):
-    """Lists deleted rows too (filterable), and soft-deletes or restores them in bulk."""
+    """Lists deleted rows too (filterable), and soft-deletes or restores them in bulk. Models whose deletion has
+    consequences (a balance, a login) override soft_delete/restore to go through their services."""
 
     actions = ["soft_delete_selected", "restore_selected"]
 
@@ -67,15 +115,31 @@ class SoftDeleteAdmin(FoldedSearchAdmin):
     def is_deleted(self, obj: Any) -> bool:
         return obj.deleted_at is not None
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Deleting and restoring go through the actions, so their side effects cannot be skipped by the form.
+        return (*super().get_readonly_fields(request, obj), "deleted_at")
+
+    def soft_delete(self, obj: Any) -> None:
+        obj.mark_deleted()
+        obj.save(update_fields=["deleted_at"])
+
+    def restore(self, obj: Any) -> None:
+        obj.mark_restored()
+        obj.save(update_fields=["deleted_at"])
+
     @admin.action(description=_("Soft-delete selected rows"))
     def soft_delete_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.filter(deleted_at__isnull=True).update(deleted_at=timezone.now())
-        self.message_user(request, _("%(count)d rows deleted.") % {"count": count}, messages.SUCCESS)
+        rows = list(queryset.filter(deleted_at__isnull=True))
+        for obj in rows:
+            self.soft_delete(obj)
+        self.message_user(request, _("%(count)d rows deleted.") % {"count": len(rows)}, messages.SUCCESS)
 
     @admin.action(description=_("Restore selected rows"))
     def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.filter(deleted_at__isnull=False).update(deleted_at=None)
-        self.message_user(request, _("%(count)d rows restored.") % {"count": count}, messages.SUCCESS)
+        rows = list(queryset.filter(deleted_at__isnull=False))
+        for obj in rows:
+            self.restore(obj)
+        self.message_user(request, _("%(count)d rows restored.") % {"count": len(rows)}, messages.SUCCESS)
 
 
 @admin.register(Organization)

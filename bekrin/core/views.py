@@ -65,12 +65,12 @@ class DocsView(SpectacularSwaggerView):
 
 
 def query_param(request: Request, name: str) -> str | None:
-    """A query parameter by its snake_case name, also accepting the seed's camelCase spelling (groupId)."""
-    value = request.query_params.get(name)
-    if value is None:
-        head, *rest = name.split("_")
-        value = request.query_params.get(head + "".join(part.title() for part in rest))
-    return value
+    """A query parameter by its snake_case name, also accepting the seed's camelCase spelling (groupId).
+
+    An empty one (`?group_id=`, as forms send unset filters) counts as absent."""
+    head, *rest = name.split("_")
+    camel = head + "".join(part.title() for part in rest)
+    return request.query_params.get(name) or request.query_params.get(camel) or None
 
 
 def validated(

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
 
 from bekrin.core.admin import FoldedSearchAdmin, SoftDeleteAdmin
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
+from bekrin.students.services import student_restore, student_soft_delete
 
 
 @admin.register(StudentProfile)
@@ -13,6 +16,12 @@ class StudentProfileAdmin(SoftDeleteAdmin):
     list_select_related = ("user",)
     raw_id_fields = ("user",)
     readonly_fields = ("balance",)  # derived from payments; written only by the payment services
+
+    def soft_delete(self, obj: Any) -> None:
+        student_soft_delete(student=obj.user)  # also blocks the login and ends memberships (decision 8)
+
+    def restore(self, obj: Any) -> None:
+        student_restore(student=obj.user)
 
 
 @admin.register(ParentProfile)

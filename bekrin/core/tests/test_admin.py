@@ -58,3 +58,66 @@ def test_soft_deleted_rows_stay_listed_and_can_be_restored(seeded_staff_client):
     assert group.display_name in seeded_staff_client.get("/admin/groups/studygroup/?deleted=yes").content.decode()
     seeded_staff_client.post("/admin/groups/studygroup/", {**action, "action": "restore_selected"})
     assert StudyGroup.objects.filter(pk=group.pk).exists()
+
+
+def test_staff_cannot_grant_themselves_superuser_or_move_to_another_school(client):
+    teacher = TeacherFactory(is_staff=True, email="t@bekrin.test")
+    other_school = OrganizationFactory(slug="elsewhere")
+    client.force_login(teacher)
+    page = client.get(f"/admin/accounts/user/{teacher.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page
+    assert 'name="organization"' not in page
+    client.post(
+        f"/admin/accounts/user/{teacher.pk}/change/",
+        {
+            "email": "t@bekrin.test",
+            "full_name": "T",
+            "role": "teacher",
+            "is_active": "on",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "organization": other_school.pk,
+        },
+    )
+    teacher.refresh_from_db()
+    assert (teacher.is_superuser, teacher.organization_id) == (False, None)
+
+
+def test_staff_pick_related_rows_only_from_their_school(client):
+    other_teacher = TeacherFactory(organization=OrganizationFactory(slug="elsewhere"), full_name="Başqa Müəllim")
+    client.force_login(TeacherFactory(is_staff=True))
+    page = client.get("/admin/groups/studygroup/add/").content.decode()
+    assert "Başqa Müəllim" not in page
+    response = client.post(
+        "/admin/groups/studygroup/add/",
+        {
+            "teacher": other_teacher.pk,
+            "name": "X",
+            "days_of_week": "1",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200  # the form is shown again with an error, nothing saved
+    assert not StudyGroup.objects.filter(name="X").exists()
+
+
+def test_admin_deletes_of_payments_and_students_go_through_their_services(seeded_staff_client):
+    from bekrin.payments.models import Payment
+    from bekrin.students.models import StudentProfile
+
+    student = User.objects.get(email="student1@bekrin.test")
+    paid = Payment.objects.filter(student=student, status="paid").first()
+    seeded_staff_client.post(
+        "/admin/payments/payment/",
+        {"_selected_action": [paid.pk], "index": 0, "action": "soft_delete_selected"},
+    )
+    assert StudentProfile.objects.get(pk=student.pk).balance == 0
+    seeded_staff_client.post(
+        "/admin/students/studentprofile/",
+        {"_selected_action": [student.pk], "index": 0, "action": "soft_delete_selected"},
+    )
+    student.refresh_from_db()
+    assert not student.is_active
+    assert not student.memberships.filter(is_active=True).exists()
