@@ -1,5 +1,6 @@
 """judge(): runs a submission's test cases in one sandbox and turns what the harness measured into verdicts."""
 
+import builtins
 import signal
 from dataclasses import dataclass
 
@@ -21,12 +22,13 @@ def judge(request: JudgeRequest) -> JudgeResult:
     code = request.code.removeprefix("\ufeff")
     results: list[CaseResult] = []
     first_failure: tuple[int, TestCase, _Outcome] | None = None
+    code_lines = code.count("\n") + 1
     with open_harness(code, limits) as harness:
         if harness.compile_error is not None:
             return _not_compiled(harness.compile_error, len(request.cases))
         for index, case in enumerate(request.cases):
             raw = harness.run(case.input.encode("utf-8"))
-            outcome = _decide(raw, case, limits)
+            outcome = _decide(raw, case, limits, code_lines)
             results.append(
                 CaseResult(
                     index=index,
@@ -66,7 +68,7 @@ class _Outcome:
     hidden_error: str | None = None
 
 
-def _decide(raw: RawRun, case: TestCase, limits: Limits) -> _Outcome:
+def _decide(raw: RawRun, case: TestCase, limits: Limits, code_lines: int) -> _Outcome:
     if not raw.setup_ok:
         raise JudgeFailure(f"the sandbox could not confine a test case: {_text(raw.stderr_tail)}")
     # Time comes first and is measured, never inferred from a signal: a program can send itself SIGXCPU.
@@ -83,21 +85,38 @@ def _decide(raw: RawRun, case: TestCase, limits: Limits) -> _Outcome:
         hint = CRASH_HINTS.get(raw.signal, "")
         return _Outcome(Verdict.ERROR, f"The program crashed ({_signal_name(raw.signal)}).{hint}")
     if raw.exit_code != 0:
-        # The report comes from the program's own process: it is only believed about a run that failed anyway.
+        # Everything below is the program's own choice: its exit status (8 bits), its exception's name and text,
+        # even the whole report (it can write to the report's descriptor). So a hidden case's message keeps only
+        # what cannot spell out its input: a built-in exception's name and a line of the code (a few bits, like
+        # the verdict itself).
         report = raw.report
         if report is None:
-            return _Outcome(Verdict.ERROR, f"The program exited with status {raw.exit_code}.")
+            return _Outcome(
+                Verdict.ERROR,
+                f"The program exited with status {raw.exit_code}.",
+                "The program exited with a non-zero status.",
+            )
         if report["type"] == "MemoryError":
             return _Outcome(Verdict.ERROR, f"Memory limit exceeded ({limits.memory_mb} MB).")
-        where = f" (line {report['line']})" if report["line"] is not None else ""
+        line = report["line"]
+        # A line past the end of the code is not one of the program's: a forged report or an exec'd string.
+        where = f" (line {line})" if line is not None and line <= code_lines else ""
+        hidden_name = report["type"] if _builtin_exception(report["type"]) else "The program raised an exception"
         return _Outcome(
             Verdict.ERROR,
             _clean(f"{report['message'] or report['type']}{where}"),
-            _clean(f"{report['type']}{where}"),
+            _clean(f"{hidden_name}{where}"),
         )
     if _normalized(raw.stdout) != _normalized(case.expected.encode("utf-8")):
         return _Outcome(Verdict.FAILED, None)
     return _Outcome(Verdict.PASSED, None)
+
+
+def _builtin_exception(name: str) -> bool:
+    """Whether `name` is one of Python's own exceptions: a name from that short list is all a hidden case's
+    message may tell, since the program names its own classes (`type(input(), (Exception,), {})`)."""
+    kind = getattr(builtins, name, None)
+    return isinstance(kind, type) and issubclass(kind, BaseException)
 
 
 def _message(index: int, case: TestCase, outcome: _Outcome) -> str:

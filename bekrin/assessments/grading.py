@@ -7,6 +7,7 @@ or student sends passes through the `normalize_*` functions here, so what is sto
 (question numbers as strings without leading zeros, MCQ letters upper-case, numeric answers with a decimal point).
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -26,6 +27,7 @@ MAX_SHORT_ANSWER = 100  # an MCQ letter or a number, with room for what a studen
 MAX_WRITTEN_ANSWER = 20_000
 MAX_EXPONENT = 60
 CENT = Decimal("0.01")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 CONFIG_KEYS = ("max_attempts", "time_limit_minutes", "question_weights", "written_questions")
 DEFAULT_CONFIG: dict[str, Any] = {
@@ -272,6 +274,11 @@ def build_scheme(config: Mapping[str, Any] | None, mcq: Mapping[str, str], numer
     )
 
 
+def storable_text(text: str) -> bool:
+    """False for text a jsonb value cannot hold: PostgreSQL refuses a NUL character and a lone UTF-16 surrogate."""
+    return UNSTORABLE.search(text) is None
+
+
 def normalize_answers(scheme: Scheme, raw: object) -> dict[str, str | None]:
     """A student's answers keyed by canonical question number; None clears an answer. Unknown numbers are refused."""
     if not isinstance(raw, dict):
@@ -296,6 +303,11 @@ def normalize_answers(scheme: Scheme, raw: object) -> dict[str, str | None]:
         if len(text) > limit:
             errors.append(
                 _("The answer to question %(key)s is longer than %(limit)s characters.") % {"key": key, "limit": limit}
+            )
+            continue
+        if not storable_text(text):
+            errors.append(
+                _("The answer to question %(key)s contains a character that cannot be stored.") % {"key": key}
             )
             continue
         answers[number] = text

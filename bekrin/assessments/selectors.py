@@ -197,11 +197,6 @@ class StudentTestState:
         return self.attempts[-1] if self.attempts else None
 
     @property
-    def written_instructions(self) -> str | None:
-        key = answer_key_of(self.test)
-        return key.written_instructions if key else None
-
-    @property
     def pdf_url(self) -> str | None:
         return (self.test.pdf_url or None) if self.paper_open else None
 

@@ -1,8 +1,10 @@
 """Attendance: the teacher's grid and cell updates, and a student's own attendance."""
 
-from datetime import date, timedelta
+import calendar
+from datetime import date
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,20 +26,22 @@ from bekrin.groups.permissions import groups_visible_to
 from bekrin.students.permissions import students_visible_to
 
 MAX_DAYS = 366
+# Lesson dates stay well inside what date arithmetic can represent (a day or a month after one must still exist).
+FIRST_LESSON_DATE = date(1900, 1, 1)
+LAST_LESSON_DATE = date(9998, 12, 31)
 
 
 def _month_range(month: str) -> DateRange:
     year, number = (int(part) for part in month.split("-"))
-    start = date(year, number, 1)
-    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return DateRange(start, end)
+    # monthrange, not "first of the next month minus a day": December 9999 has no next month.
+    return DateRange(date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1]))
 
 
 class AttendancePeriodIn(DateRangeQuery):
     """`month=YYYY-MM`, or `from` and `to` (dates, at most 366 days); validates to `period`."""
 
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
+        r"^[1-9]\d{3}-(0[1-9]|1[0-2])$",  # year 0 does not exist in the calendar
         required=False,
         help_text="YYYY-MM",
         error_messages={"invalid": gettext_lazy("A month is written YYYY-MM.")},
@@ -125,7 +129,10 @@ class AttendanceGridOut(_AttendanceRangeOut):
 class AttendanceCellIn(serializers.Serializer):
     group_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     student_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    lesson_date = serializers.DateField()
+    lesson_date = serializers.DateField(
+        validators=[MinValueValidator(FIRST_LESSON_DATE), MaxValueValidator(LAST_LESSON_DATE)],
+        help_text="In the years 1900 to 9998",
+    )
     status = serializers.ChoiceField(choices=AttendanceStatus.choices, allow_null=True, help_text="null clears")
     note = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, max_length=2000, help_text="Omitted: the stored note stays"

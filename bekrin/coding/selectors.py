@@ -208,7 +208,7 @@ def coding_ranking(
     if date_from is not None:
         where.append("s.created_at >= %(from)s")
         params["from"] = _day_start(date_from)
-    if date_to is not None:
+    if date_to is not None and date_to < date.max:  # nothing was sent after the last day a date can name
         where.append("s.created_at < %(to)s")
         params["to"] = _day_start(date_to + timedelta(days=1))
     with connection.cursor() as cursor:

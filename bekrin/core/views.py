@@ -7,6 +7,7 @@ class-level `queryset` is refused at import time: there is no unscoped path to f
 """
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
@@ -16,6 +17,7 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from bekrin.accounts.models import Role
@@ -90,6 +92,30 @@ def query_params(request: Request, names: Iterable[str]) -> dict[str, str]:
     return {name: value for name, value in found.items() if value is not None}
 
 
+def flat_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors flattened so each message names its item: `{"tasks[1].test_cases[0].expected":
+    [...]}`. A list's or an object's own errors (non_field_errors) go under the list's or object's name."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            if isinstance(key, int):  # DRF reports a list's bad items by index
+                name = f"{prefix}[{key}]"
+            elif key == api_settings.NON_FIELD_ERRORS_KEY:
+                name = prefix or key
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            flat |= flat_errors(value, name)
+        return flat
+    if isinstance(detail, list) and all(isinstance(item, str) for item in detail):
+        return {prefix: [str(item) for item in detail]} if detail else {}
+    if isinstance(detail, list):
+        flat = {}
+        for index, item in enumerate(detail):
+            flat |= flat_errors(item, f"{prefix}[{index}]")
+        return flat
+    return {prefix: [str(detail)]}
+
+
 # The largest id PostgreSQL's bigint holds: a larger one in a body must be a 400, never a database error.
 MAX_ID = 2**63 - 1
 
@@ -136,14 +162,29 @@ class ScopedIdsField(serializers.ListField):
         return [found[pk] for pk in ids]
 
 
+# The years a date in a query may name: anything else is a typo, and the day after 9999-12-31 (an inclusive `to`
+# turned into an exclusive bound) does not exist in Python.
+QUERY_YEARS = (1900, 9998)
+
+
+def _query_year(value: date) -> None:
+    first, last = QUERY_YEARS
+    if not first <= value.year <= last:
+        raise serializers.ValidationError(
+            _("Must be a date from the year %(first)d to %(last)d.") % {"first": first, "last": last}
+        )
+
+
 class DateRangeQuery(serializers.Serializer):
-    """Optional `from` and `to` dates (inclusive) in a query; `to` may not be before `from`."""
+    """Optional `from` and `to` dates (inclusive, years 1900 to 9998) in a query; `to` may not be before `from`."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         # `from` is a Python keyword, so these two cannot be declared as class attributes.
-        fields["from"] = serializers.DateField(required=False, help_text="YYYY-MM-DD")
-        fields["to"] = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive")
+        fields["from"] = serializers.DateField(required=False, help_text="YYYY-MM-DD", validators=[_query_year])
+        fields["to"] = serializers.DateField(
+            required=False, help_text="YYYY-MM-DD, inclusive", validators=[_query_year]
+        )
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

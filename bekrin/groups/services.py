@@ -77,8 +77,23 @@ def group_create(
     return group
 
 
+def _lock_group(pk: int) -> StudyGroup:
+    return StudyGroup.all_objects.select_for_update().get(pk=pk)
+
+
+def _differs(group: StudyGroup, field: str, value: object) -> bool:
+    if field == "teacher":  # by id: reading group.teacher would cost a query
+        return group.teacher_id != getattr(value, "pk", None)
+    return bool(getattr(group, field) != value)
+
+
 def group_update(*, group: StudyGroup, **changes: Unpack[GroupFields]) -> StudyGroup:
-    """Apply the given changes; display_name follows on save (decision 7)."""
+    """Apply the given changes; display_name follows on save (decision 7).
+
+    The row is read again under a lock and only the changed columns are written: saving the copy read before the
+    request's transaction would undo a concurrent delete or change, and derive display_name from stale columns.
+    A group deleted meanwhile is a 404, as it would have been a moment later.
+    """
     if "days_of_week" in changes:
         changes["days_of_week"] = days_of_week_clean(changes["days_of_week"])
     if "teacher" in changes:
@@ -88,26 +103,35 @@ def group_update(*, group: StudyGroup, **changes: Unpack[GroupFields]) -> StudyG
     if "code" in changes:
         changes["code"] = (changes["code"] or "").strip() or None
     with transaction.atomic():
-        for field, value in changes.items():
-            setattr(group, field, value)
-        group.save()
-    return group
+        current = _lock_group(group.pk)
+        if current.deleted_at is not None:
+            raise NotFound(_("No such group."))
+        changed = [field for field, value in changes.items() if _differs(current, field, value)]
+        for field in changed:
+            setattr(current, field, changes[field])  # type: ignore[literal-required]
+        if changed:
+            current.save(update_fields=[*changed, "updated_at"])
+    return current
 
 
 def group_soft_delete(*, group: StudyGroup) -> None:
     """Hide the group (decision 8); memberships and attendance stay for a restore."""
     with transaction.atomic():
-        group.mark_deleted()
-        group.save(update_fields=["deleted_at", "updated_at"])
+        # The locked row, not the caller's copy: StudyGroup.save also writes the schedule columns it derives from.
+        current = _lock_group(group.pk)
+        if current.deleted_at is None:
+            current.mark_deleted()
+            current.save(update_fields=["deleted_at", "updated_at"])
 
 
 def group_restore(*, group: StudyGroup) -> StudyGroup:
     """Undo a soft delete; restoring a group that is not deleted changes nothing."""
-    if group.deleted_at is not None:
-        with transaction.atomic():
-            group.mark_restored()
-            group.save(update_fields=["deleted_at", "updated_at"])
-    return group
+    with transaction.atomic():
+        current = _lock_group(group.pk)
+        if current.deleted_at is not None:
+            current.mark_restored()
+            current.save(update_fields=["deleted_at", "updated_at"])
+    return current
 
 
 def _check_members(*, group: StudyGroup, students: Sequence[User]) -> None:

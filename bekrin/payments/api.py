@@ -1,9 +1,11 @@
 """Payments over HTTP: the staff list with totals, create, change, soft delete and restore; a student's own list."""
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -126,9 +128,8 @@ class PaymentListQuery(DateRangeQuery):
     @classmethod
     def filters_from(cls, request: Request, context: Mapping[str, Any]) -> PaymentFilters:
         names = ("group_id", "student_id", "status", "method", "deleted", "from", "to")
-        # Empty parameters (`?groupId=`, as frontends send them) filter nothing.
-        present = {name: value for name, value in query_params(request, names).items() if value != ""}
-        query = cls(data=present, context=context)
+        # query_params drops empty parameters (`?groupId=`, as frontends send them): they filter nothing.
+        query = cls(data=query_params(request, names), context=context)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         return PaymentFilters(
@@ -153,10 +154,14 @@ LIST_PARAMETERS = [
 ]
 
 
+# A payment date far outside the school's life is a typo; the bounds also keep date arithmetic from overflowing.
+PAYMENT_DATE_BOUNDS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(9998, 12, 31))]
+
+
 class PaymentCreateIn(serializers.Serializer):
     student_id = ScopedIdField(visible=students_visible_to, help_text="A student of the school; others are a 404.")
     group_id = ScopedIdField(visible=groups_visible_to, required=False, allow_null=True)
-    payment_date = serializers.DateField()
+    payment_date = serializers.DateField(validators=PAYMENT_DATE_BOUNDS, help_text="In the years 1900 to 9998")
     title = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
     amount = money_field(min_value=Decimal("0.01"))
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
@@ -168,7 +173,9 @@ class PaymentCreateIn(serializers.Serializer):
 
 
 class PaymentUpdateIn(serializers.Serializer):
-    payment_date = serializers.DateField(required=False)
+    payment_date = serializers.DateField(
+        required=False, validators=PAYMENT_DATE_BOUNDS, help_text="In the years 1900 to 9998"
+    )
     title = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
     amount = money_field(min_value=Decimal("0.01"), required=False)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)

@@ -41,13 +41,23 @@ class PaymentChanges(TypedDict, total=False):
     note: str | None
 
 
+# The balance column is numeric(12,2) like each amount, so a few large payments can sum past what it holds.
+MAX_BALANCE = Decimal("9999999999.99")
+
+
 def student_balance_recompute(*, student_id: int) -> Decimal:
-    """Set the student's balance to the sum of their counted payments; call inside the writing transaction."""
+    """Set the student's balance to the sum of their counted payments; call inside the writing transaction.
+
+    A sum the balance column cannot hold is refused (400 on `amount`): the write that caused it rolls back.
+    """
     with transaction.atomic():
         profile = StudentProfile.all_objects.select_for_update().get(pk=student_id)
         total = Payment.objects.filter(student_id=student_id, status__in=BALANCE_STATUSES).aggregate(
             total=Sum("amount")
         )["total"] or Decimal("0.00")
+        if total > MAX_BALANCE:
+            problem = _("The student's balance would exceed %(max)s.") % {"max": MAX_BALANCE}
+            raise DomainError(problem, code="balance_too_large", fields={"amount": [problem]})
         if profile.balance != total:
             profile.balance = total
             profile.save(update_fields=["balance", "updated_at"])

@@ -83,6 +83,31 @@ def test_exception_in_a_hidden_case_does_not_quote_the_hidden_input() -> None:
 
 
 @pytest.mark.parametrize(
+    ("code", "hidden_message"),
+    [
+        (  # the program names its own exception class after the input
+            "s = input()\nraise type(s[:90], (Exception,), {})()",
+            "The program raised an exception (line 2)",
+        ),
+        ("s = input()\nraise type(s, (ValueError,), {})(s)", "The program raised an exception (line 2)"),
+        ("import json\njson.loads(input() + '}')", "The program raised an exception (line 2)"),  # not a built-in
+        ("import sys\nsys.exit(int(input()))", "The program exited with a non-zero status."),
+        (  # a report forged on the report's descriptor, its line number spelling out the input
+            "import os\nn = int(input())\nos.write(3, repr({'type': 'ValueError', 'line': n}).encode())\nos._exit(1)",
+            "ValueError",
+        ),
+        ("raise KeyError(input())", "KeyError (line 1)"),  # a built-in's name is kept, its text is not
+    ],
+)
+def test_a_hidden_case_message_tells_nothing_the_program_made_of_its_input(code: str, hidden_message: str) -> None:
+    secret = "4242421"
+    hidden = judge(JudgeRequest(code, [TestCase(f"{secret}\n", "0")]))
+    assert (hidden.verdict, hidden.message) == ("error", f"Test case 1: {hidden_message}")
+    shown = judge(JudgeRequest(code, [TestCase(f"{secret}\n", "0", visible=True)]))
+    assert shown.cases[0].error == hidden.cases[0].error  # the teacher's record keeps the whole story
+
+
+@pytest.mark.parametrize(
     ("code", "message"),
     [
         ("print(1)\nif True\n    print(2)\n", "Syntax error on line 2: expected ':'"),

@@ -50,7 +50,6 @@ class StudentTestOut(serializers.Serializer):
 
 class StudentTestDetailOut(StudentTestOut):
     pdf_url = serializers.CharField(allow_null=True, help_text="Null until a window has opened, or without a paper.")
-    written_instructions = serializers.CharField(allow_null=True)
     questions = QuestionOut(many=True, source="scheme.questions", help_text="Numbers and types; never the answers.")
     attempts = AttemptOut(many=True, help_text="Own attempts, oldest first.")
 

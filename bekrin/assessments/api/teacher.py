@@ -1,5 +1,6 @@
 """The teacher's (and admin's) side: tests, answer keys, assignments, attempts and marking written answers."""
 
+from datetime import datetime
 from typing import Any
 
 from django.core.validators import URLValidator
@@ -37,6 +38,8 @@ from bekrin.assessments.selectors import (
     with_counts,
 )
 from bekrin.assessments.services import (
+    FIRST_WINDOW_YEAR,
+    LAST_WINDOW_YEAR,
     answer_key_save,
     assignment_create,
     assignment_delete,
@@ -45,6 +48,7 @@ from bekrin.assessments.services import (
     test_delete,
     test_restore,
     test_update,
+    window_years_problem,
 )
 from bekrin.core.errors import NotFound
 from bekrin.core.views import STAFF, ApiView, ScopedIdField, query_params, validated
@@ -164,11 +168,21 @@ class AnswerKeyIn(serializers.Serializer):
     written_instructions = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=20_000)
 
 
+class WindowMomentField(serializers.DateTimeField):
+    """A window's start or end. The year is checked as written, before DRF moves the moment to Asia/Baku: that
+    conversion itself overflows near the years 1 and 9999 (the service checks the converted moment again)."""
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        if not FIRST_WINDOW_YEAR <= value.year <= LAST_WINDOW_YEAR:
+            raise serializers.ValidationError(window_years_problem())
+        return super().enforce_timezone(value)
+
+
 class AssignmentIn(serializers.Serializer):
     group_id = ScopedIdField(visible=groups_visible_to, required=False, allow_null=True)
     student_id = ScopedIdField(visible=students_visible_to, required=False, allow_null=True)
-    available_from = serializers.DateTimeField(required=False, allow_null=True)
-    available_to = serializers.DateTimeField(required=False, allow_null=True)
+    available_from = WindowMomentField(required=False, allow_null=True, help_text="In the years 2000 to 2100")
+    available_to = WindowMomentField(required=False, allow_null=True, help_text="In the years 2000 to 2100")
 
 
 class AssignmentOut(serializers.Serializer):

@@ -114,3 +114,34 @@ def test_another_schools_test_has_no_assignments_to_see(personas, api_client_for
     test = TestFactory(created_by=personas.other_teacher)
     AssignmentFactory(test=test, student=personas.student)
     assert api_client_for(personas.teacher).get(f"/api/teacher/tests/{test.pk}/assignments").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "moment"),
+    [
+        ("available_from", "0001-01-01T00:00"),
+        ("available_from", "1999-12-31T23:59"),
+        ("available_to", "2101-01-01T00:00"),
+        ("available_to", "9999-12-31T23:59:59-10:00"),
+    ],
+)
+def test_a_window_outside_the_years_2000_to_2100_is_refused(personas, api_client_for, field, moment):
+    test = TestFactory(created_by=personas.teacher)
+    response = assign(api_client_for(personas.teacher), test, student_id=personas.student.pk, **{field: moment})
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+    assert not TestAssignment.objects.filter(test=test).exists()
+    # The student's list still reads (a BC timestamp stored by a 201 would break it).
+    assert api_client_for(personas.student).get("/api/student/tests").status_code == 200
+
+
+def test_a_window_at_the_edges_of_the_allowed_years_is_accepted(personas, api_client_for):
+    test = TestFactory(created_by=personas.teacher)
+    response = assign(
+        api_client_for(personas.teacher),
+        test,
+        student_id=personas.student.pk,
+        available_from="2000-01-01T00:00",
+        available_to="2100-12-31T23:59",
+    )
+    assert response.status_code == 201, response.content

@@ -1,5 +1,6 @@
 """Taking a test: start inside the window and under max_attempts, autosave, server-side time limit, submit."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -193,3 +194,17 @@ def test_a_student_lists_their_own_results(personas, api_client_for, classroom, 
         (attempt_id, "1.00", classroom.test.title)
     ]
     assert client.get(f"/api/student/tests/attempts?test_id={classroom.test.pk + 1}").json()["count"] == 0
+
+
+@pytest.mark.parametrize("answer", ["A\u0000", "x\ud800"], ids=["nul", "lone-surrogate"])
+def test_an_answer_with_a_character_jsonb_cannot_hold_is_refused(personas, api_client_for, classroom, answer):
+    client = api_client_for(personas.student)
+    attempt = start(client, classroom.test).json()
+    # Sent as escaped JSON text: the test client's own renderer cannot encode a lone surrogate.
+    body = json.dumps({"answers": {"1": answer, "2": "B"}})
+    response = client.generic(
+        "PATCH", f"/api/student/tests/attempts/{attempt['id']}", body, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"]["answers"]
+    assert TestAttempt.objects.get(pk=attempt["id"]).answers == {}

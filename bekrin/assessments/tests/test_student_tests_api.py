@@ -81,9 +81,9 @@ def test_the_detail_lists_question_types_and_never_the_key(personas, api_client_
         (4, "written"),
     ]
     assert body["pdf_url"] == "https://cdn.example/paper.pdf"
-    assert body["written_instructions"] == "4-cü sual: həlli yazın."
+    assert "written_instructions" not in body  # a column of the answer key: the student never receives it
     text = json.dumps(body)
-    assert "mcq_answers" not in text and "numeric_answers" not in text
+    assert "mcq_answers" not in text and "numeric_answers" not in text and "həlli yazın" not in text
     assert '"A"' not in text and '"C"' not in text and "2.5" not in text
 
 

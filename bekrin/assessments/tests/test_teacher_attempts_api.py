@@ -137,3 +137,14 @@ def test_another_schools_attempts_are_a_404(personas, api_client_for):
     assert client.get(f"/api/teacher/tests/attempts/{attempt.pk}").status_code == 404
     assert mark(client, attempt.pk, {"1": 1}).status_code == 404
     assert client.get(f"/api/teacher/tests/{attempt.test_id}/attempts").status_code == 404
+
+
+def test_empty_query_parameters_filter_nothing(personas, api_client_for, classroom):
+    AttemptFactory(test=classroom.test, student=personas.student)
+    teacher = api_client_for(personas.teacher)
+    listed = teacher.get(f"/api/teacher/tests/{classroom.test.pk}/attempts?status=&student_id=&studentId=")
+    assert (listed.status_code, listed.json()["count"]) == (200, 1)
+    tests = teacher.get("/api/teacher/tests?status=&type=&is_active=&search=")
+    assert (tests.status_code, tests.json()["count"]) == (200, 1)
+    own = api_client_for(personas.student).get("/api/student/tests/attempts?test_id=&testId=")
+    assert (own.status_code, own.json()["count"]) == (200, 1)

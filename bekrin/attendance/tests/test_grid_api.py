@@ -206,3 +206,25 @@ def test_another_schools_group_or_a_deleted_one_is_a_404(personas, api_client_fo
 def test_students_and_parents_may_not_read_the_grid(personas, api_client_for, group, persona):
     response = api_client_for(getattr(personas, persona)).get(URL, {"group_id": group.pk, "month": "2026-03"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("month", ["0000-01", "0999-12", "10000-01", "2026-13"])
+def test_a_month_outside_the_calendar_is_a_400(personas, api_client_for, group, month):
+    response = api_client_for(personas.teacher).get(URL, {"group_id": group.pk, "month": month})
+    assert response.status_code == 400, response.content
+    assert list(response.json()["error"]["fields"]) == ["month"]
+
+
+@pytest.mark.parametrize(
+    ("month", "first", "last"),
+    [("1000-01", "1000-01-01", "1000-01-31"), ("9999-12", "9999-12-01", "9999-12-31"), ("2028-02", None, "2028-02-29")],
+)
+def test_the_first_and_last_months_of_four_digit_years_work(personas, api_client_for, group, month, first, last):
+    response = api_client_for(personas.teacher).get(URL, {"group_id": group.pk, "month": month})
+    assert response.status_code == 200, response.content
+    assert (response.json()["from"], response.json()["to"]) == (first or f"{month}-01", last)
+
+
+def test_a_range_at_the_end_of_the_allowed_years_works(personas, api_client_for, group):
+    query = {"group_id": group.pk, "from": "9998-12-01", "to": "9998-12-31"}
+    assert api_client_for(personas.teacher).get(URL, query).status_code == 200

@@ -167,6 +167,10 @@ def test_a_deleted_group_is_a_400_naming_the_item(personas, api_client_for, grou
         ({"student_id": "abc"}, "items[1].student_id"),
         ({"group_id": None}, "items[1].group_id"),
         ({"note": "x" * 2001}, "items[1].note"),
+        ({"note": "a\u0000b"}, "items[1].note"),
+        ({"lesson_date": "0001-01-01"}, "items[1].lesson_date"),
+        ({"lesson_date": "1899-12-31"}, "items[1].lesson_date"),
+        ({"lesson_date": "9999-12-31"}, "items[1].lesson_date"),
     ],
 )
 def test_a_bad_item_is_a_400_naming_it_and_nothing_is_written(personas, api_client_for, group, change, field):

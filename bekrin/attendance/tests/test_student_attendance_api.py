@@ -105,6 +105,7 @@ def test_another_student_sees_only_their_own(personas, api_client_for, groups):
     ("query", "field"),
     [
         ({"month": "03-2026"}, "month"),
+        ({"month": "0000-01"}, "month"),
         ({"from": "2026-03-01"}, "to"),
         ({"from": "2025-01-01", "to": "2026-06-01"}, "to"),
     ],
@@ -113,6 +114,12 @@ def test_bad_periods_are_a_400(personas, api_client_for, query, field):
     response = api_client_for(personas.student).get(URL, query)
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
+
+
+def test_the_last_month_of_the_calendar_is_a_month_like_any_other(personas, api_client_for, groups):
+    response = api_client_for(personas.student).get(URL, {"month": "9999-12"})
+    assert response.status_code == 200, response.content
+    assert (response.json()["from"], response.json()["to"]) == ("9999-12-01", "9999-12-31")
 
 
 @pytest.mark.parametrize("persona", ["teacher", "admin", "parent", "other_teacher"])
@@ -127,3 +134,17 @@ def test_student_attendance_costs_a_fixed_number_of_queries(
     # 1-2 knox, 3 the records of the period, 4 the groups (with a record, or a membership overlapping the period)
     with django_assert_num_queries(4):
         client.get(URL, {"month": "2026-03"})
+
+
+def test_empty_query_parameters_count_as_absent(personas, api_client_for, groups):
+    client = api_client_for(personas.student)
+    empty = client.get(URL, {"group_id": "", "groupId": "", "month": "2026-03", "from": "", "to": ""})
+    assert empty.status_code == 200, empty.content
+    assert empty.json() == client.get(URL, {"month": "2026-03"}).json()
+
+
+def test_an_empty_group_id_on_the_grid_is_missing_not_malformed(personas, api_client_for):
+    response = api_client_for(personas.teacher).get("/api/teacher/attendance", {"group_id": "", "month": "2026-03"})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["group_id"]
+    assert response.json()["error"]["fields"]["group_id"] != ["A valid integer is required."]

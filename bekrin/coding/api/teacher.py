@@ -18,6 +18,7 @@ from bekrin.coding.permissions import submissions_visible_to, tasks_visible_to, 
 from bekrin.coding.selectors import RankingRow, coding_ranking, submission_list, task_detail, task_list, topic_list
 from bekrin.coding.services import (
     MAX_CODE_BYTES,
+    MAX_POINTS,
     TaskChanges,
     task_create,
     task_delete,
@@ -27,7 +28,7 @@ from bekrin.coding.services import (
     topic_create,
 )
 from bekrin.core.errors import DomainError
-from bekrin.core.views import STAFF, ApiView, DateRangeQuery, ScopedIdField, validated
+from bekrin.core.views import STAFF, ApiView, DateRangeQuery, ScopedIdField, flat_errors, validated
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.students.permissions import students_visible_to
@@ -138,14 +139,29 @@ class TaskFieldsIn(serializers.Serializer):
         required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_CODE_BYTES
     )
     difficulty = serializers.ChoiceField(choices=Difficulty.choices)
-    points = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=INT32_MAX)
+    points = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_POINTS)
     order_index = serializers.IntegerField(required=False, allow_null=True, min_value=-INT32_MAX, max_value=INT32_MAX)
+    test_cases = TestCaseIn(many=True, allow_empty=False)
+
+
+class TestCasesIn(serializers.Serializer):
+    __test__ = False  # not a pytest test class, despite the name
     test_cases = TestCaseIn(many=True, allow_empty=False)
 
 
 class TaskIn(TaskFieldsIn):
     is_active = serializers.BooleanField(required=False)
     topic_id = ScopedIdField(visible=topics_visible_to, required=False, allow_null=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        values = super().to_internal_value(data)
+        if self.partial and "test_cases" in values:
+            # DRF hands `partial` down to nested serializers, which then skip their required keys; the given test
+            # cases replace the old ones whole, so each is checked whole.
+            whole = TestCasesIn(data={"test_cases": data["test_cases"]}, context=self.context)
+            whole.is_valid(raise_exception=True)
+            values["test_cases"] = whole.validated_data["test_cases"]
+        return values
 
 
 def task_changes(data: dict[str, Any]) -> TaskChanges:
@@ -270,31 +286,6 @@ class ImportOut(serializers.Serializer):
     updated = serializers.IntegerField()
     topics_created = serializers.IntegerField()
     task_ids = serializers.ListField(child=serializers.IntegerField(), help_text="In the order of the file.")
-
-
-def flat_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested errors as `{"tasks[1].test_cases[0].expected": [...]}`."""
-    if isinstance(detail, dict):
-        found: dict[str, list[str]] = {}
-        for key, value in detail.items():
-            # A list's errors come keyed by the item's index, and its own ones as non_field_errors.
-            if isinstance(key, int):
-                path = f"{prefix}[{key}]"
-            elif key == "non_field_errors" and prefix:
-                path = prefix
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
-            found.update(flat_errors(value, path))
-        return found
-    if isinstance(detail, list) and detail and all(isinstance(item, str) for item in detail):
-        return {prefix: [str(item) for item in detail]}
-    if isinstance(detail, list):
-        found = {}
-        for index, value in enumerate(detail):
-            if value:
-                found.update(flat_errors(value, f"{prefix}[{index}]"))
-        return found
-    return {prefix: [str(detail)]}
 
 
 def import_error(body: Any, fields: dict[str, list[str]]) -> DomainError:

@@ -2,6 +2,7 @@
 (`importing`) and submissions with their judging (`judging`); callers import from here."""
 
 from bekrin.coding.services.authoring import (
+    MAX_POINTS,
     CaseData,
     TaskChanges,
     task_create,
@@ -31,6 +32,7 @@ __all__ = [
     "JUDGE_QUEUE",
     "JUDGE_TASK",
     "MAX_CODE_BYTES",
+    "MAX_POINTS",
     "CaseData",
     "ImportResult",
     "ImportedTask",

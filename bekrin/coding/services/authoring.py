@@ -23,6 +23,9 @@ from bekrin.coding.services.judging import REJUDGE_PRIORITY, queue_judging
 from bekrin.core.errors import Conflict, DomainError
 
 MAX_TEST_CASES = 100
+# coding_progress.score is numeric(7,2): a share of the points must stay below 100,000, or the verdict that
+# records it cannot be written. 10,000 leaves room and is more than any task is worth.
+MAX_POINTS = 10_000
 
 
 class CaseData(TypedDict):
@@ -64,6 +67,11 @@ def check_task_fields(*, difficulty: str | None = None, points: int | None = Non
         raise DomainError(_("Unknown difficulty."), fields={"difficulty": [_("Unknown difficulty.")]})
     if points is not None and points < 0:
         raise DomainError(_("Points cannot be negative."), fields={"points": [_("Must be 0 or more.")]})
+    if points is not None and points > MAX_POINTS:
+        raise DomainError(
+            _("A task is worth at most %(limit)d points.") % {"limit": MAX_POINTS},
+            fields={"points": [_("At most %(limit)d.") % {"limit": MAX_POINTS}]},
+        )
 
 
 def check_test_cases(test_cases: Sequence[CaseData]) -> None:

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, DataError, connection, transaction
 from django.db.models import DecimalField, F, Max, Min, Q
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
@@ -262,7 +262,8 @@ def submission_judge(*, submission_id: int, last_attempt: bool = False) -> bool:
 
     Raises SubmissionBusy when a live worker holds it, SandboxUnavailable and JudgeFailure when the judge cannot
     run (the row goes back to `pending` for a later attempt). On the last attempt a JudgeFailure is recorded as
-    an `error` verdict instead, so a program that keeps breaking the judge does not stay pending for ever.
+    an `error` verdict instead, so a program that keeps breaking the judge does not stay pending for ever; so is a
+    verdict the database refuses to store (DataError), which no retry would change.
     """
     key = _queueing_lock(submission_id)
     locked, session = _session_lock(key, take=True)
@@ -277,24 +278,44 @@ def submission_judge(*, submission_id: int, last_attempt: bool = False) -> bool:
         submission = CodingSubmission.objects.get(pk=submission_id)
         cases = list(CodingTestCase.objects.filter(task_id=submission.task_id))
         verdict = _run(submission, cases, last_attempt=last_attempt)
-        with transaction.atomic():
-            if _backend_pid() != session:
-                raise SubmissionBusy(submission_id)  # the connection was replaced: the lock went with it
-            written = CodingSubmission.objects.filter(pk=submission_id, status=SubmissionStatus.RUNNING).update(
-                status=verdict.status,
-                passed_count=verdict.passed_count,
-                failed_count=verdict.failed_count,
-                runtime_ms=verdict.runtime_ms,
-                error_message=verdict.error_message,
+        try:
+            return _write_verdict(submission, verdict, session=session, with_progress=True)
+        except DataError:
+            # A value the database refuses (a score beyond coding_progress.score's numeric(7,2), from points set
+            # before they were capped) would be refused again on every retry, and the sweeper would queue the
+            # still-`running` row for ever. So the submission ends as an `error` the teacher can see, without the
+            # progress that could not be stored; the job itself succeeds.
+            logger.exception("the verdict of submission %s could not be stored", submission_id)
+            failed = _Verdict(
+                SubmissionStatus.ERROR,
+                0,
+                len(cases),
+                None,
+                _("The verdict could not be saved. Ask your teacher to check the task."),
             )
-            if written:
-                progress_recompute(student_id=submission.student_id, task_id=submission.task_id)
-        return bool(written)
+            return _write_verdict(submission, failed, session=session, with_progress=False)
     finally:
         try:
             _session_lock(key, take=False)
         except DatabaseError:
             connection.close()  # ending the session releases the lock too
+
+
+def _write_verdict(submission: CodingSubmission, verdict: _Verdict, *, session: int, with_progress: bool) -> bool:
+    """Store the verdict, and the student's progress with it, unless a rejudge or another session took over."""
+    with transaction.atomic():
+        if _backend_pid() != session:
+            raise SubmissionBusy(submission.pk)  # the connection was replaced: the lock went with it
+        written = CodingSubmission.objects.filter(pk=submission.pk, status=SubmissionStatus.RUNNING).update(
+            status=verdict.status,
+            passed_count=verdict.passed_count,
+            failed_count=verdict.failed_count,
+            runtime_ms=verdict.runtime_ms,
+            error_message=verdict.error_message,
+        )
+        if written and with_progress:
+            progress_recompute(student_id=submission.student_id, task_id=submission.task_id)
+    return bool(written)
 
 
 def _run(submission: CodingSubmission, cases: list[CodingTestCase], *, last_attempt: bool) -> _Verdict:

@@ -23,6 +23,8 @@ PROGRAMS = [
     # wrong on the hidden case by one, so a diff would show the expected value
     "a, b = map(int, input().split())\nprint(a + b + (0 if a == 2 else 1))\n",
     "print((\n",
+    # passes the example, names its own exception class after the hidden input
+    "s = input()\nif s != '2 3':\n    raise type('E' + s.replace(' ', '_'), (Exception,), {})()\nprint(5)\n",
 ]
 
 

@@ -5,7 +5,9 @@ import copy
 import pytest
 
 from bekrin.coding.models import CodingSubmission, CodingTask, CodingTopic
+from bekrin.coding.services import tasks_import
 from bekrin.coding.tests.factories import SUM_SOLUTION, SubmissionFactory, TaskFactory, TopicFactory
+from bekrin.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +185,18 @@ def test_the_same_title_and_topic_twice_in_one_file_is_refused(personas, api_cli
 @pytest.mark.parametrize(("persona", "expected"), [("student", 403), ("parent", 403), ("anonymous", 401)])
 def test_only_staff_import(personas, api_client_for, persona, expected):
     assert api_client_for(personas.as_dict()[persona]).post(URL, PAYLOAD, format="json").status_code == expected
+
+
+def test_a_task_worth_more_than_ten_thousand_points_is_not_imported(personas, api_client_for):
+    response = api_client_for(personas.teacher).post(URL, payload(points=10_001), format="json")
+    assert response.status_code == 400
+    assert "tasks[0].points" in response.json()["error"]["fields"]
+    assert not CodingTask.objects.exists()
+
+
+def test_the_import_service_refuses_more_than_ten_thousand_points_too(personas):
+    task = {**payload()["tasks"][2], "points": 10_001}
+    with pytest.raises(DomainError) as refused:
+        tasks_import(actor=personas.teacher, tasks=[task])
+    assert refused.value.fields.keys() == {"tasks[0].points"}
+    assert not CodingTask.objects.exists()

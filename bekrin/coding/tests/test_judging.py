@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from bekrin.coding.models import CodingProgress, CodingSubmission, ProgressStatus, SubmissionStatus
+from bekrin.coding.models import CodingProgress, CodingSubmission, CodingTask, ProgressStatus, SubmissionStatus
 from bekrin.coding.services import (
     SubmissionBusy,
     progress_recompute,
@@ -179,3 +179,16 @@ def test_a_task_without_test_cases_gets_an_error_verdict_not_a_pass(personas):
     assert submission_judge(submission_id=submission.pk) is True
     submission.refresh_from_db()
     assert submission.status == "error"
+
+
+@pytest.mark.django_db
+def test_a_verdict_the_database_refuses_ends_as_an_error_instead_of_coming_back_for_ever(personas):
+    """A task's points set before they were capped: the score overflows coding_progress.score (numeric(7,2))."""
+    task = TaskFactory(created_by=personas.teacher)
+    CodingTask.objects.filter(pk=task.pk).update(points=1_000_000)
+    submission = pending(task, personas.student)
+    assert submission_judge(submission_id=submission.pk) is True
+    submission.refresh_from_db()
+    assert (submission.status, submission.passed_count, submission.failed_count) == ("error", 0, 3)
+    assert submission.error_message
+    assert submissions_requeue_forgotten(older_than=timedelta(0)) == 0

@@ -1,9 +1,10 @@
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.utils import timezone
 
 from bekrin.coding.models import CodingSubmission
+from bekrin.coding.selectors import coding_ranking
 from bekrin.coding.tests.factories import SubmissionFactory, TaskFactory, TopicFactory
 from bekrin.testing.factories import GroupFactory, MembershipFactory, StudentFactory
 
@@ -121,3 +122,21 @@ def test_a_soft_deleted_student_leaves_the_ranking(personas, api_client_for, sch
 @pytest.mark.parametrize(("persona", "expected"), [("student", 403), ("parent", 403), ("anonymous", 401)])
 def test_only_staff_see_the_ranking(personas, api_client_for, persona, expected):
     assert api_client_for(personas.as_dict()[persona]).get(URL).status_code == expected
+
+
+def test_ranking_takes_any_date_from_1900_to_9998_and_refuses_others_naming_the_field(personas, api_client_for, school):
+    client = api_client_for(personas.teacher)
+    everything = rows(client.get(URL))
+    widest = client.get(URL, {"from": "1900-01-01", "to": "9998-12-31"})
+    assert widest.status_code == 200
+    assert rows(widest) == everything
+    for name, value in (("to", "9999-12-31"), ("from", "1899-12-31"), ("from", "9999-01-01"), ("to", "0001-01-01")):
+        response = client.get(URL, {name: value})
+        assert response.status_code == 400, (name, value)
+        assert response.json()["error"]["fields"].keys() == {name}
+
+
+def test_the_ranking_reads_the_first_and_the_last_day_a_date_can_name(school):
+    assert coding_ranking(organization_id=None, date_from=date.min, date_to=date.max) == coding_ranking(
+        organization_id=None
+    )

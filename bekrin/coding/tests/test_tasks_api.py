@@ -2,7 +2,9 @@ import pytest
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from bekrin.coding.models import CodingProgress, CodingTask, ProgressStatus, SubmissionStatus
+from bekrin.coding.services import task_create, task_update
 from bekrin.coding.tests.factories import SubmissionFactory, TaskFactory, TopicFactory
+from bekrin.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +172,55 @@ def test_others_cannot_change_or_delete_a_task(personas, api_client_for, persona
     assert client.patch(detail(task.pk), {"title": "x"}, format="json").status_code == expected
     assert client.delete(detail(task.pk)).status_code == expected
     assert CodingTask.objects.get(pk=task.pk).title == task.title
+
+
+def test_patch_checks_each_new_test_case_whole(personas, api_client_for):
+    """DRF passes a PATCH's `partial` on to nested serializers; a replaced test case still needs input and output."""
+    task = TaskFactory(created_by=personas.teacher)
+    client = api_client_for(personas.teacher)
+    response = client.patch(detail(task.pk), {"test_cases": [{"explanation": "x"}]}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"]["test_cases"]["0"].keys() == {"input", "expected"}
+    empty = client.patch(detail(task.pk), {"test_cases": []}, format="json")
+    assert empty.status_code == 400
+    assert "test_cases" in empty.json()["error"]["fields"]
+    assert task.test_cases.count() == 3
+
+
+@pytest.mark.parametrize("points", [10_001, 100_000, 2**31 - 1])
+def test_points_above_ten_thousand_are_refused(personas, api_client_for, points):
+    """A task's points scale a student's score, stored as numeric(7,2)."""
+    client = api_client_for(personas.teacher)
+    created = client.post(URL, {**NEW_TASK, "points": points}, format="json")
+    assert created.status_code == 400
+    assert created.json()["error"]["fields"].keys() == {"points"}
+    task = TaskFactory(created_by=personas.teacher)
+    changed = client.patch(detail(task.pk), {"points": points}, format="json")
+    assert changed.status_code == 400
+    assert changed.json()["error"]["fields"].keys() == {"points"}
+    task.refresh_from_db()
+    assert task.points == 10
+
+
+def test_ten_thousand_points_are_allowed(personas, api_client_for):
+    response = api_client_for(personas.teacher).post(URL, {**NEW_TASK, "points": 10_000}, format="json")
+    assert response.status_code == 201
+    assert response.json()["points"] == 10_000
+
+
+def test_the_services_refuse_more_than_ten_thousand_points_too(personas):
+    task = TaskFactory(created_by=personas.teacher)
+    with pytest.raises(DomainError) as refused:
+        task_update(task=task, changes={"points": 10_001})
+    assert refused.value.fields.keys() == {"points"}
+    with pytest.raises(DomainError):
+        task_create(
+            actor=personas.teacher,
+            title="Çox bal",
+            description="d",
+            difficulty="easy",
+            test_cases=[{"input": "", "expected": ""}],
+            points=10_001,
+        )
+    task.refresh_from_db()
+    assert task.points == 10

@@ -127,6 +127,7 @@ def test_list_filters_deleted_and_inactive_groups(personas, api_client_for):
     assert ids("status=deleted") == {gone.pk}
     assert ids("is_active=false") == {paused.pk}
     assert ids("is_active=true") == {alive.pk}
+    assert ids("status=&is_active=&isActive=") == {alive.pk, paused.pk}  # empty parameters filter nothing
     bad = client.get(f"{URL}?status=gone")
     assert bad.status_code == 400
     assert "status" in bad.json()["error"]["fields"]

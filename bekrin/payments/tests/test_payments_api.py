@@ -219,6 +219,10 @@ def test_create_with_a_group_and_optional_fields(personas, api_client_for):
         ({"method": "crypto"}, "method"),
         ({"status": "refunded"}, "status"),
         ({"payment_date": "2026-02-30"}, "payment_date"),
+        ({"payment_date": "0001-01-01"}, "payment_date"),
+        ({"payment_date": "1899-12-31"}, "payment_date"),
+        ({"payment_date": "9999-12-31"}, "payment_date"),
+        ({"note": "a\u0000b"}, "note"),
         ({"student_id": "abc"}, "student_id"),
         ({"group_id": -1}, "group_id"),
         ({"group_id": 2**64}, "group_id"),
@@ -328,13 +332,49 @@ def test_patch_changes_the_descriptive_fields_and_keeps_the_receipt_number(perso
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"amount": "0"}, "amount"), ({"status": "lost"}, "status"), ({"payment_date": None}, "payment_date")],
+    [
+        ({"amount": "0"}, "amount"),
+        ({"status": "lost"}, "status"),
+        ({"payment_date": None}, "payment_date"),
+        ({"payment_date": "9999-01-01"}, "payment_date"),
+    ],
 )
 def test_patch_refuses_bad_input(personas, api_client_for, paid, body, field):
     response = api_client_for(personas.teacher).patch(f"{LIST}/{paid.pk}", body, format="json")
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
     assert balance_of(personas.student) == Decimal("120.00")
+
+
+LARGEST = "9999999999.99"  # the largest amount numeric(12,2) holds, and so the largest balance
+
+
+def test_a_payment_that_would_overflow_the_balance_is_refused_on_amount(personas, api_client_for):
+    client = api_client_for(personas.teacher)
+    assert client.post(LIST, create_body(personas.student, amount=LARGEST), format="json").status_code == 201
+    response = client.post(LIST, create_body(personas.student, amount="0.01"), format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()["error"]["fields"]) == ["amount"]
+    assert (Payment.objects.count(), balance_of(personas.student)) == (1, Decimal(LARGEST))
+    # A payment that is not counted (unpaid) does not touch the balance, so it is accepted.
+    unpaid = client.post(LIST, create_body(personas.student, amount=LARGEST, status="unpaid"), format="json")
+    assert unpaid.status_code == 201
+
+
+def test_a_change_or_a_restore_that_would_overflow_the_balance_is_refused(personas, api_client_for, paid):
+    client = api_client_for(personas.teacher)
+    big = client.post(LIST, create_body(personas.student, amount=LARGEST, status="unpaid"), format="json").json()
+    for change in ({"status": "paid"}, {"status": "partial"}):
+        response = client.patch(f"{LIST}/{big['id']}", change, format="json")
+        assert response.status_code == 400, response.content
+        assert list(response.json()["error"]["fields"]) == ["amount"]
+    client.delete(f"{LIST}/{paid.pk}")
+    assert client.patch(f"{LIST}/{big['id']}", {"status": "paid"}, format="json").status_code == 200
+    restored = client.post(f"{LIST}/{paid.pk}/restore")
+    assert restored.status_code == 400, restored.content
+    assert list(restored.json()["error"]["fields"]) == ["amount"]
+    assert Payment.all_objects.get(pk=paid.pk).deleted_at is not None
+    assert balance_of(personas.student) == Decimal(LARGEST)
 
 
 def test_delete_is_soft_and_the_balance_follows(personas, api_client_for, paid):
