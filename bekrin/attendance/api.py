@@ -13,7 +13,6 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from bekrin.accounts.models import User
 from bekrin.attendance.models import AttendanceRecord, AttendanceStatus
@@ -21,7 +20,17 @@ from bekrin.attendance.permissions import attendance_records_visible_to
 from bekrin.attendance.selectors import DateRange, attendance_grid, student_attendance
 from bekrin.attendance.services import MAX_CELLS, CellInput, attendance_mark
 from bekrin.core.openapi import body_as_given
-from bekrin.core.views import MAX_ID, STAFF, STUDENTS, ApiView, DateRangeQuery, ScopedIdField, query_params, validated
+from bekrin.core.views import (
+    MAX_ID,
+    STAFF,
+    STUDENTS,
+    ApiView,
+    DateRangeQuery,
+    ScopedIdField,
+    flat_errors,
+    query_params,
+    validated,
+)
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.students.permissions import students_visible_to
 
@@ -191,35 +200,12 @@ CELLS_REQUEST = PolymorphicProxySerializer(
 )
 
 
-def _flat_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Nested serializer errors as `items[3].status: [...]`, so each message names its item."""
-    if isinstance(detail, dict):
-        flat: dict[str, list[str]] = {}
-        for key, value in detail.items():
-            if isinstance(key, int):  # DRF reports a list's bad items by index
-                name = f"{prefix}[{key}]"
-            elif key == api_settings.NON_FIELD_ERRORS_KEY:  # about the list or object itself
-                name = prefix or key
-            else:
-                name = f"{prefix}.{key}" if prefix else key
-            flat |= _flat_errors(value, name)
-        return flat
-    if isinstance(detail, list) and all(isinstance(item, str) for item in detail):
-        return {prefix: [str(item) for item in detail]} if detail else {}
-    if isinstance(detail, list):
-        flat = {}
-        for index, item in enumerate(detail):
-            flat |= _flat_errors(item, f"{prefix}[{index}]")
-        return flat
-    return {prefix: [str(detail)]}
-
-
 def _cells(request: Request) -> list[CellInput]:
     body = request.data
     many = isinstance(body, dict) and "items" in body
     serializer = AttendanceCellsIn(data=body) if many else AttendanceCellIn(data=body)
     if not serializer.is_valid():
-        raise serializers.ValidationError(_flat_errors(serializer.errors))
+        raise serializers.ValidationError(flat_errors(serializer.errors))
     items = serializer.validated_data["items"] if many else [serializer.validated_data]
     return [
         CellInput(

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from bekrin.accounts.models import Role
+from bekrin.accounts.models import Role, User
 from bekrin.core.errors import NotFound
 
 ANY_ROLE = frozenset(Role)
@@ -42,6 +42,12 @@ class ApiView(GenericAPIView):
         super().__init_subclass__(**kwargs)
         if cls.__dict__.get("queryset") is not None:
             raise TypeError(f"{cls.__name__}: scope reads with visible(user), not a class-level queryset")
+
+    @property
+    def actor(self) -> User:
+        """The logged-in caller: the permission classes let no anonymous request reach a handler."""
+        assert isinstance(self.request.user, User)
+        return self.request.user
 
     def visible(self, user: Any) -> QuerySet:
         raise NotImplementedError(f"{type(self).__name__} reads rows but does not say which the caller may see")

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +16,6 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.core.views import STAFF, STUDENTS, ApiView, DateRangeQuery, ScopedIdField, query_params
-from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus
 from bekrin.payments.permissions import payments_visible_to
@@ -109,18 +109,10 @@ def student_payments_response(view: ApiView, visible: QuerySet[Payment], student
     return payments_page(view, rows, balance=balance)
 
 
-def any_group(user: User) -> QuerySet[StudyGroup]:
-    return groups_visible_to(user, include_deleted=True)
-
-
-def any_student(user: User) -> QuerySet[User]:
-    return students_visible_to(user, include_deleted=True)
-
-
 class PaymentListQuery(DateRangeQuery):
     # Deleted groups and students still have payments to look up; an id outside the school is a 404.
-    group_id = ScopedIdField(visible=any_group, required=False)
-    student_id = ScopedIdField(visible=any_student, required=False)
+    group_id = ScopedIdField(visible=partial(groups_visible_to, include_deleted=True), required=False)
+    student_id = ScopedIdField(visible=partial(students_visible_to, include_deleted=True), required=False)
     status = serializers.ChoiceField(choices=PaymentStatus.choices, required=False)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
     deleted = serializers.BooleanField(required=False, default=False)
@@ -183,11 +175,6 @@ class PaymentUpdateIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 
 
-def acting_user(request: Request) -> User:
-    assert isinstance(request.user, User)  # ensured by the permission classes
-    return request.user
-
-
 PAYMENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
@@ -221,7 +208,7 @@ class PaymentListView(ApiView):
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         payment = payment_create(
-            actor=acting_user(request),
+            actor=self.actor,
             student=fields["student_id"],
             group=fields.get("group_id"),
             payment_date=fields["payment_date"],
@@ -296,4 +283,4 @@ class StudentPaymentListView(ApiView):
         operation_id="student_payments_list", responses={200: BalancePageOut}, summary="Own payments and balance"
     )
     def get(self, request: Request) -> Response:
-        return student_payments_response(self, self.get_queryset(), acting_user(request).pk)
+        return student_payments_response(self, self.get_queryset(), self.actor.pk)

@@ -160,11 +160,6 @@ class ParentUnlinkIn(serializers.Serializer):
     parent_id = ScopedIdField(visible=parents_visible_to, source="parent")
 
 
-def _actor(request: Request) -> User:
-    assert isinstance(request.user, User)  # ensured by the permission classes
-    return request.user
-
-
 class _StudentView(ApiView):
     allowed_roles = STAFF
     include_deleted = False
@@ -174,7 +169,7 @@ class _StudentView(ApiView):
 
     def reloaded(self, pk: int) -> User:
         """The student as the output serializers show them, after a write."""
-        return student_rows(students_visible_to(_actor(self.request), include_deleted=True)).get(pk=pk)
+        return student_rows(students_visible_to(self.actor, include_deleted=True)).get(pk=pk)
 
 
 class StudentListView(_StudentView):
@@ -203,7 +198,7 @@ class StudentListView(_StudentView):
     def post(self, request: Request) -> Response:
         data = validated(self, StudentCreateIn)
         parent = data.pop("parent", None)
-        created = student_create(actor=_actor(request), parent=ParentInput(**parent) if parent else None, **data)
+        created = student_create(actor=self.actor, parent=ParentInput(**parent) if parent else None, **data)
         body = {
             **StudentOut(self.reloaded(created.student.pk)).data,
             "passwords": IssuedPasswordOut(created.passwords, many=True).data,
@@ -274,7 +269,7 @@ class StudentParentsView(_StudentView):
     @extend_schema(tags=STUDENTS_TAG, request=ParentLinkIn, responses={200: StudentOut}, summary="Link a parent")
     def post(self, request: Request, pk: int) -> Response:
         student = self.get_object()
-        parent_link(actor=_actor(request), student=student, **validated(self, ParentLinkIn))
+        parent_link(actor=self.actor, student=student, **validated(self, ParentLinkIn))
         return Response(StudentOut(self.reloaded(student.pk)).data)
 
     @extend_schema(tags=STUDENTS_TAG, request=ParentUnlinkIn, responses={200: StudentOut}, summary="Unlink a parent")
@@ -311,7 +306,7 @@ class ParentListView(_ParentView):
 
     @extend_schema(tags=PARENTS_TAG, request=ParentIn, responses={201: ParentCreatedOut}, summary="Create a parent")
     def post(self, request: Request) -> Response:
-        created = parent_create(actor=_actor(request), **validated(self, ParentIn))
+        created = parent_create(actor=self.actor, **validated(self, ParentIn))
         parent = parent_rows(self.get_queryset()).get(pk=created.parent.pk)
         passwords = [created.password] if created.password else []
         body = {**ParentOut(parent).data, "passwords": IssuedPasswordOut(passwords, many=True).data}

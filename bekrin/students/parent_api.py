@@ -79,11 +79,6 @@ class ChildrenPageOut(serializers.Serializer):
     results = ChildCardOut(many=True)
 
 
-def acting_parent(request: Request) -> User:
-    assert isinstance(request.user, User)  # ensured by the permission classes
-    return request.user
-
-
 class ChildView(ApiView):
     """Base of the per-child endpoints: `get_object()` finds only a child linked to the calling parent."""
 
@@ -103,7 +98,7 @@ class ParentChildrenView(ChildView):
     def get(self, request: Request) -> Response:
         children = self.paginate_queryset(student_rows(self.get_queryset()))
         assert children is not None  # pagination is on for every list (settings.REST_FRAMEWORK)
-        cards = children_dashboard(parent=acting_parent(request), children=children, today=timezone.localdate())
+        cards = children_dashboard(parent=self.actor, children=children, today=timezone.localdate())
         return self.get_paginated_response(ChildCardOut(cards, many=True).data)
 
 
@@ -117,7 +112,7 @@ class ParentChildAttendanceView(ChildView):
     )
     def get(self, request: Request, pk: int) -> Response:
         child = self.get_object()
-        parent = acting_parent(request)
+        parent = self.actor
         query = validated(self, StudentAttendanceQueryIn, query_params(request, QUERY_NAMES))
         return Response(
             student_attendance(
@@ -136,7 +131,7 @@ class ParentChildPaymentsView(ChildView):
     @extend_schema(parameters=[CHILD_ID], responses={200: BalancePageOut}, summary="A child's payments")
     def get(self, request: Request, pk: int) -> Response:
         child = self.get_object()
-        return student_payments_response(self, payments_visible_to(acting_parent(request)), child.pk)
+        return student_payments_response(self, payments_visible_to(self.actor), child.pk)
 
 
 class ChildTestResultPageOut(serializers.Serializer):

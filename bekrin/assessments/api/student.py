@@ -25,11 +25,6 @@ TEST_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The te
 ATTEMPT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The attempt.")
 
 
-def acting_user(request: Request) -> User:
-    assert isinstance(request.user, User)  # ensured by the permission classes
-    return request.user
-
-
 class StudentTestOut(serializers.Serializer):
     """A test as a student sees it (a StudentTestState): the window and their own attempts, never the key."""
 
@@ -82,7 +77,7 @@ class StudentTestListView(ApiView):
     @extend_schema(operation_id="student_tests_list", responses={200: StudentTestPageOut}, summary="Assigned tests")
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        states = student_test_states(page or [], acting_user(request).pk, timezone.now())
+        states = student_test_states(page or [], self.actor.pk, timezone.now())
         return self.get_paginated_response(StudentTestOut(states, many=True).data)
 
 
@@ -96,12 +91,12 @@ class StudentTestDetailView(ApiView):
 
     @extend_schema(parameters=[TEST_ID], responses={200: StudentTestDetailOut}, summary="An assigned test")
     def get(self, request: Request, pk: int) -> Response:
-        state = student_test_states([self.get_object()], acting_user(request).pk, timezone.now())[0]
+        state = student_test_states([self.get_object()], self.actor.pk, timezone.now())[0]
         return Response(StudentTestDetailOut(state).data)
 
 
 def _attempt_response(view: ApiView, attempt: TestAttempt, code: int = status.HTTP_200_OK) -> Response:
-    fresh = student_attempts(attempts_visible_to(acting_user(view.request))).get(pk=attempt.pk)
+    fresh = student_attempts(attempts_visible_to(view.actor)).get(pk=attempt.pk)
     rendered = student_attempt_views([fresh], fresh.student_id, timezone.now())[0]
     return Response(AttemptOut(rendered).data, status=code)
 
@@ -126,7 +121,7 @@ class StudentAttemptStartView(ApiView):
         summary="Start an attempt",
     )
     def post(self, request: Request, pk: int) -> Response:
-        attempt = attempt_start(test=self.get_object(), student=acting_user(request))
+        attempt = attempt_start(test=self.get_object(), student=self.actor)
         return _attempt_response(self, attempt, status.HTTP_201_CREATED)
 
 
@@ -150,7 +145,7 @@ class StudentAttemptListView(ApiView):
         if "test_id" in query:
             rows = rows.filter(test_id=query["test_id"])
         page = self.paginate_queryset(rows)
-        views = student_attempt_views(page or [], acting_user(request).pk, timezone.now())
+        views = student_attempt_views(page or [], self.actor.pk, timezone.now())
         return self.get_paginated_response(AttemptOut(views, many=True).data)
 
 

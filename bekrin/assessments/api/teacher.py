@@ -59,11 +59,6 @@ TEST_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The te
 ATTEMPT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The attempt.")
 
 
-def acting_user(request: Request) -> User:
-    assert isinstance(request.user, User)  # ensured by the permission classes
-    return request.user
-
-
 # --- serializers ------------------------------------------------------------------------------------------------
 
 
@@ -248,7 +243,7 @@ class TeacherTestListView(ApiView):
     def get(self, request: Request) -> Response:
         query = validated(self, TestListQuery, query_params(request, TestListQuery().fields))
         rows = teacher_tests(
-            acting_user(request),
+            self.actor,
             deleted=query["status"] == "deleted",
             type=query.get("type"),
             is_active=query["is_active"],
@@ -267,7 +262,7 @@ class TeacherTestListView(ApiView):
     )
     def post(self, request: Request) -> Response:
         data = _pdf_fields(validated(self, TestWriteIn))
-        test = test_create(author=acting_user(request), **data)
+        test = test_create(author=self.actor, **data)
         return Response(TestDetailOut(self.get_queryset().get(pk=test.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -318,7 +313,7 @@ class TeacherTestRestoreView(ApiView):
     @extend_schema(parameters=[TEST_ID], request=None, responses={200: TestDetailOut}, summary="Restore a test")
     def post(self, request: Request, pk: int) -> Response:
         test = test_restore(test=self.get_object())
-        return Response(TestDetailOut(with_counts(tests_visible_to(acting_user(request))).get(pk=test.pk)).data)
+        return Response(TestDetailOut(with_counts(tests_visible_to(self.actor)).get(pk=test.pk)).data)
 
 
 class TeacherAnswerKeyView(TestViewMixin, ApiView):
@@ -427,7 +422,7 @@ class TeacherTestAttemptListView(TestViewMixin, ApiView):
     def get(self, request: Request, pk: int) -> Response:
         test = self.get_object()
         query = validated(self, AttemptListQuery, query_params(request, AttemptListQuery().fields))
-        rows = test_attempts(attempts_visible_to(acting_user(request)), test=test, **query)
+        rows = test_attempts(attempts_visible_to(self.actor), test=test, **query)
         page = self.paginate_queryset(rows)
         views = teacher_attempt_views(page or [], test, timezone.now())
         return self.get_paginated_response(TeacherAttemptOut(views, many=True).data)

@@ -14,11 +14,6 @@ TASK_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The ta
 SUBMISSION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The submission.")
 
 
-def acting_user(request: Request) -> User:
-    assert isinstance(request.user, User)  # ensured by the permission classes
-    return request.user
-
-
 class TopicBriefOut(serializers.ModelSerializer):
     class Meta:
         model = CodingTopic

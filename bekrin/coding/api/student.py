@@ -17,7 +17,6 @@ from bekrin.coding.api.common import (
     ExampleOut,
     SubmissionOut,
     TopicBriefOut,
-    acting_user,
     present_params,
 )
 from bekrin.coding.models import CodingTask, Difficulty, SubmissionStatus
@@ -104,7 +103,7 @@ class StudentTaskListView(ApiView):
         query = validated(self, StudentTaskQuery, present_params(request, ("topic_id", "difficulty")))
         tasks = student_task_list(
             self.get_queryset(),
-            student_id=acting_user(request).pk,
+            student_id=self.actor.pk,
             topic_id=query.get("topic_id"),
             difficulty=query.get("difficulty"),
         )
@@ -122,7 +121,7 @@ class StudentTaskDetailView(ApiView):
 
     @extend_schema(parameters=[TASK_ID], responses={200: StudentTaskDetailOut}, summary="A coding task")
     def get(self, request: Request, pk: int) -> Response:
-        tasks = student_task_detail(self.get_queryset(), student_id=acting_user(request).pk)
+        tasks = student_task_detail(self.get_queryset(), student_id=self.actor.pk)
         return Response(StudentTaskDetailOut(get_object_or_404(tasks, pk=pk)).data)
 
 
@@ -154,7 +153,7 @@ class SubmitView(ApiView):
     def post(self, request: Request, pk: int) -> Response:
         task = self.get_object()
         data = validated(self, SubmitIn)
-        submission = submission_create(student=acting_user(request), task=task, code=data["code"])
+        submission = submission_create(student=self.actor, task=task, code=data["code"])
         # The worker judges it; this request only watches the row, never runs the code.
         judged = submission_wait_for_verdict(submission_id=submission.pk, seconds=settings.JUDGE_SUBMIT_WAIT_SECONDS)
         fresh = submissions_visible_to(request.user).select_related("task").get(pk=submission.pk)

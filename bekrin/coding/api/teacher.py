@@ -1,6 +1,7 @@
 """The teacher's coding endpoints: topics, tasks with test cases, the JSON import, submissions and the ranking."""
 
 import re
+from functools import partial
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -12,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
-from bekrin.coding.api.common import TASK_ID, TeacherSubmissionOut, TopicBriefOut, acting_user, present_params
+from bekrin.coding.api.common import TASK_ID, TeacherSubmissionOut, TopicBriefOut, present_params
 from bekrin.coding.models import CodingTask, CodingTestCase, CodingTopic, Difficulty, SubmissionStatus
 from bekrin.coding.permissions import submissions_visible_to, tasks_visible_to, topics_visible_to
 from bekrin.coding.selectors import RankingRow, coding_ranking, submission_list, task_detail, task_list, topic_list
@@ -68,7 +69,7 @@ class TopicListView(ApiView):
     )
     def post(self, request: Request) -> Response:
         data = validated(self, TopicIn)
-        topic = topic_create(actor=acting_user(request), name=data["name"])
+        topic = topic_create(actor=self.actor, name=data["name"])
         return Response(TopicOut(topic_list(self.get_queryset()).get(pk=topic.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -206,7 +207,7 @@ class TaskListView(ApiView):
     def post(self, request: Request) -> Response:
         data = validated(self, TaskIn)
         task = task_create(
-            actor=acting_user(request),
+            actor=self.actor,
             title=data["title"],
             description=data["description"],
             difficulty=data["difficulty"],
@@ -327,7 +328,7 @@ class TaskImportView(ApiView):
         data = ImportIn(data=request.data, context=self.get_serializer_context())
         if not data.is_valid():
             raise import_error(request.data, flat_errors(data.errors))
-        result = tasks_import(actor=acting_user(request), tasks=data.validated_data["tasks"])
+        result = tasks_import(actor=self.actor, tasks=data.validated_data["tasks"])
         return Response(ImportOut(result).data)
 
 
@@ -335,18 +336,10 @@ def any_task(user: User) -> Any:
     return tasks_visible_to(user) | tasks_visible_to(user, deleted=True)
 
 
-def any_group(user: User) -> Any:
-    return groups_visible_to(user, include_deleted=True)
-
-
-def any_student(user: User) -> Any:
-    return students_visible_to(user, include_deleted=True)
-
-
 class SubmissionListQuery(serializers.Serializer):
-    student_id = ScopedIdField(visible=any_student, required=False)
+    student_id = ScopedIdField(visible=partial(students_visible_to, include_deleted=True), required=False)
     task_id = ScopedIdField(visible=any_task, required=False)
-    group_id = ScopedIdField(visible=any_group, required=False)
+    group_id = ScopedIdField(visible=partial(groups_visible_to, include_deleted=True), required=False)
     status = serializers.ChoiceField(choices=SubmissionStatus.choices, required=False)
 
 
@@ -411,7 +404,7 @@ def ranking_row(row: RankingRow) -> dict[str, Any]:
 
 
 class RankingQuery(DateRangeQuery):
-    group_id = ScopedIdField(visible=any_group, required=False)
+    group_id = ScopedIdField(visible=partial(groups_visible_to, include_deleted=True), required=False)
     topic_id = ScopedIdField(visible=topics_visible_to, required=False)
 
 
@@ -437,7 +430,7 @@ class RankingView(ApiView):
         group: StudyGroup | None = query.get("group_id")
         topic: CodingTopic | None = query.get("topic_id")
         rows = coding_ranking(
-            organization_id=acting_user(request).organization_id,
+            organization_id=self.actor.organization_id,
             group_id=group.pk if group else None,
             topic_id=topic.pk if topic else None,
             date_from=query.get("from"),
