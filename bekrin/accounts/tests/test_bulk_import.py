@@ -1,16 +1,15 @@
 import codecs
-import threading
 
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from rest_framework.test import APIClient
 
 from bekrin.accounts.bulk_import.reading import MAX_BYTES, MAX_ROWS
 from bekrin.accounts.models import Role, TeacherProfile, User
 from bekrin.groups.models import GroupMembership
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
+from bekrin.testing.concurrency import run_in_parallel
 from bekrin.testing.factories import (
     GroupFactory,
     MembershipFactory,
@@ -411,21 +410,11 @@ def test_a_request_without_a_file_or_with_a_bad_dry_run_flag_is_a_400(teacher_cl
 def test_two_imports_of_the_same_new_file_at_once_never_duplicate_a_user():
     teacher = TeacherFactory(organization=OrganizationFactory())
     GroupFactory(teacher=teacher, code="Qrup1")
-    statuses = []
-    barrier = threading.Barrier(2)
 
-    def run():
-        try:
-            barrier.wait()
-            statuses.append(post_csv(client_for(teacher), AZ_FILE).status_code)
-        finally:
-            connection.close()
+    def run() -> int:
+        return post_csv(client_for(teacher), AZ_FILE).status_code
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_in_parallel([run, run])
 
     assert sorted(statuses) in ([200, 200], [200, 409])
     assert User.objects.filter(email="ali@bekrin.test").count() == 1

@@ -112,3 +112,31 @@ def start_worker(django_db_setup, worker_log):
     yield start
     for worker in started:
         worker.stop()
+
+
+SETTLE_TIMEOUT_S = 20
+
+
+@pytest.fixture(autouse=True)
+def queue_settled_before_cleanup(request):
+    """After a test that used the worker, wait (bounded) until it has nothing left to judge.
+
+    A test that queues many submissions can end while the worker still writes verdicts; the database flush that
+    follows a transaction=True test would then fight the worker for the same rows. Requesting transactional_db here
+    makes this teardown run before that flush.
+    """
+    if "judge_worker" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    worker = request.getfixturevalue("judge_worker")
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+    with psycopg.connect(worker.url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            (busy,) = conn.execute(
+                "SELECT count(*) FROM procrastinate_jobs WHERE queue_name = 'judge' AND status IN ('todo', 'doing')"
+            ).fetchone() or (0,)
+            if not busy:
+                return
+            time.sleep(0.05)

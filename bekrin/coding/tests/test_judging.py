@@ -27,6 +27,7 @@ from bekrin.coding.services import (
 from bekrin.coding.tasks import stalled_jobs_retry
 from bekrin.coding.tests.conftest import worker_database_url
 from bekrin.coding.tests.factories import SUM_SOLUTION, SubmissionFactory, TaskFactory
+from bekrin.testing.concurrency import run_in_parallel
 
 concurrent = pytest.mark.django_db(transaction=True)
 
@@ -50,23 +51,14 @@ def wait_for_status(submission, statuses, seconds=30):
 @concurrent
 def test_two_workers_claiming_one_submission_at_once_judge_it_once(personas):
     submission = pending(TaskFactory(created_by=personas.teacher), personas.student)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def claim():
+    def claim() -> bool | str:
         try:
-            barrier.wait()
-            outcomes.append(submission_judge(submission_id=submission.pk))
+            return submission_judge(submission_id=submission.pk)
         except SubmissionBusy:
-            outcomes.append("busy")
-        finally:
-            connection.close()
+            return "busy"
 
-    threads = [threading.Thread(target=claim) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_in_parallel([claim, claim])
     # The other one either found it locked or, coming later, already judged.
     assert outcomes.count(True) == 1
     assert [outcome for outcome in outcomes if outcome is not True] in (["busy"], [False])

@@ -1,15 +1,15 @@
 """Submitting code: saved first, judged by a real worker process in the real sandbox, the verdict read back."""
 
-import threading
 import time
 from datetime import timedelta
+from functools import partial
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bekrin.coding.models import CodingProgress, CodingSubmission
 from bekrin.coding.tests.factories import SUM_SOLUTION, SubmissionFactory, TaskFactory
+from bekrin.testing.concurrency import run_in_parallel
 from conftest import client_for
 
 TASKS = "/api/student/coding/tasks"
@@ -145,21 +145,11 @@ def test_parallel_submissions_of_one_student_respect_the_limit_and_number_attemp
     settings.JUDGE_SUBMIT_WAIT_SECONDS = 0
     task = TaskFactory(created_by=personas.teacher)
     clients = [client_for(personas.student) for _ in range(14)]  # tokens committed before the threads start
-    barrier = threading.Barrier(len(clients))
-    statuses = []
 
-    def send(client):
-        try:
-            barrier.wait()
-            statuses.append(submit(client, task, "print(1)").status_code)
-        finally:
-            connection.close()
+    def send(client) -> int:
+        return submit(client, task, "print(1)").status_code
 
-    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_in_parallel([partial(send, client) for client in clients])
     assert sorted(statuses) == [202] * 10 + [429] * 4
     attempts = sorted(CodingSubmission.objects.filter(task=task).values_list("attempt_no", flat=True))
     assert attempts == list(range(1, 11))

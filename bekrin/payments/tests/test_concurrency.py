@@ -1,45 +1,21 @@
 """Balance and receipt numbers under real parallel requests: each thread has its own database connection."""
 
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
 from bekrin.payments.models import BALANCE_STATUSES, Payment
 from bekrin.payments.services import payment_create, payment_delete, payment_update
 from bekrin.students.models import StudentProfile
+from bekrin.testing.concurrency import run_in_parallel
 from bekrin.testing.factories import StudentFactory, TeacherFactory
 from conftest import client_for
 
 WRITERS = 30
 STATUSES = ["paid", "partial", "unpaid", "cancelled"]
-
-
-def run_in_parallel(jobs):
-    """Start every job at the same moment (a barrier), each on its own connection; re-raise the first failure."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def run(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as exc:  # reported to the test below, with the thread's traceback
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,9 +1,8 @@
 """The services bulk import reuses per row: creating students and parents, finding them, linking, updating."""
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from bekrin.accounts.models import User
 from bekrin.core.errors import DomainError, NotFound
@@ -16,6 +15,7 @@ from bekrin.students.services import (
     student_create,
     student_update,
 )
+from bekrin.testing.concurrency import run_in_parallel
 from bekrin.testing.factories import GroupFactory, OrganizationFactory, ParentFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,24 +79,15 @@ def test_memberships_follow_the_given_groups_only_in_the_students_school(persona
 @pytest.mark.django_db(transaction=True)
 def test_two_teachers_creating_the_same_email_at_once_get_one_student_and_one_email_taken():
     teachers = [TeacherFactory(), TeacherFactory()]
-    barrier = threading.Barrier(len(teachers))
-    outcomes: list[str] = []
 
-    def create(teacher: User) -> None:
+    def create(teacher: User) -> str:
         try:
-            barrier.wait()
             student_create(actor=teacher, full_name="Eyni", email="eyni@bekrin.test", grade="9", password=None)
-            outcomes.append("created")
         except DomainError as error:
-            outcomes.append(error.code)
-        finally:
-            connection.close()
+            return error.code
+        return "created"
 
-    threads = [threading.Thread(target=create, args=(teacher,)) for teacher in teachers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_in_parallel([partial(create, teacher) for teacher in teachers])
     assert sorted(outcomes) == ["created", "email_taken"]
     assert User.objects.filter(email="eyni@bekrin.test").count() == 1
 

@@ -1,0 +1,40 @@
+"""Running test jobs at the same moment, each on its own database connection.
+
+Concurrency claims (balance, receipt numbers, attendance upsert, attempt submit, judging claims) are tested with
+real parallel connections, not asserted (STYLE.md): a lock or a unique constraint only shows it works when two
+connections really race for it.
+"""
+
+import threading
+from collections.abc import Callable, Sequence
+
+from django.db import connection
+
+
+def run_in_parallel[T](jobs: Sequence[Callable[[], T]]) -> list[T]:
+    """Runs every job in its own thread, all released together by a barrier, and returns their results in the order
+    of `jobs`. Each thread closes its own connection when done, so none is left open to block the test database's
+    teardown. If any job raised, the first exception raised is re-raised once every thread has joined."""
+    if not jobs:
+        return []
+    barrier = threading.Barrier(len(jobs))
+    results: dict[int, T] = {}
+    errors: list[BaseException] = []
+
+    def run(index: int, job: Callable[[], T]) -> None:
+        try:
+            barrier.wait()
+            results[index] = job()
+        except BaseException as error:  # re-raised in the test's thread below, with this thread's traceback
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return [results[index] for index in range(len(jobs))]
