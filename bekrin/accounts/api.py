@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from bekrin.accounts.models import Role, User
 from bekrin.accounts.selectors import parent_children, user_for_me, user_profile_fields
 from bekrin.accounts.services import auth_login, auth_logout
+from bekrin.core.serializers import PersonRefOut
 from bekrin.core.views import ANY_ROLE, ApiView, PublicApiView
 
 
@@ -17,11 +18,6 @@ class OrganizationOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
-
-
-class ChildOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    full_name = serializers.CharField()
 
 
 class MeOut(serializers.Serializer):
@@ -32,7 +28,7 @@ class MeOut(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     organization = OrganizationOut(allow_null=True)
     profile = serializers.DictField(help_text="The role's profile fields (grade and balance for a student, …).")
-    children = ChildOut(many=True, required=False, help_text="Only for a parent.")
+    children = PersonRefOut(many=True, required=False, help_text="Only for a parent.")
 
 
 def me_payload(user: User) -> dict[str, Any]:
@@ -49,7 +45,7 @@ def me_payload(user: User) -> dict[str, Any]:
         }
     ).data
     if user.role == Role.PARENT:
-        payload["children"] = ChildOut(parent_children(user), many=True).data
+        payload["children"] = PersonRefOut(parent_children(user), many=True).data
     return payload
 
 

@@ -20,6 +20,7 @@ from bekrin.attendance.permissions import attendance_records_visible_to
 from bekrin.attendance.selectors import DateRange, attendance_grid, student_attendance
 from bekrin.attendance.services import MAX_CELLS, CellInput, attendance_mark
 from bekrin.core.openapi import body_as_given
+from bekrin.core.serializers import GroupRefOut
 from bekrin.core.views import (
     MAX_ID,
     STAFF,
@@ -175,13 +176,8 @@ class StudentAttendanceRecordOut(serializers.Serializer):
     note = serializers.CharField(allow_null=True)
 
 
-class AttendanceGroupRefOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField()
-
-
 class StudentAttendanceGroupOut(serializers.Serializer):
-    group = AttendanceGroupRefOut()
+    group = GroupRefOut()
     summary = AttendanceCountsOut()
     attendance_rate = serializers.FloatField(
         allow_null=True, help_text="% of present+late among present+late+absent (excused left out); null: none"

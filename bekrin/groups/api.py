@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.core.openapi import body_as_given
+from bekrin.core.serializers import PersonRefOut
 from bekrin.core.views import STAFF, ApiView, ScopedIdField, ScopedIdsField, query_params, validated
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import group_teachers_visible_to, groups_visible_to
@@ -28,12 +29,7 @@ from bekrin.students.permissions import students_visible_to
 TAG = ["teacher: groups"]
 
 
-class GroupTeacherOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    full_name = serializers.CharField()
-
-
-class GroupMemberStudentOut(GroupTeacherOut):
+class GroupMemberStudentOut(PersonRefOut):
     email = serializers.EmailField()
 
 
@@ -41,7 +37,7 @@ class StudyGroupOut(serializers.Serializer):
     id = serializers.IntegerField()
     organization_id = serializers.IntegerField(allow_null=True)
     teacher_id = serializers.IntegerField()
-    teacher = GroupTeacherOut()
+    teacher = PersonRefOut()
     code = serializers.CharField(allow_null=True)
     name = serializers.CharField()
     days_of_week = serializers.ListField(child=serializers.IntegerField(), help_text="ISO days, 1 = Monday")

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
+from bekrin.core.serializers import GroupRefOut, PersonRefOut
 from bekrin.core.views import STAFF, STUDENTS, ApiView, DateRangeQuery, ScopedIdField, query_params
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus
@@ -34,19 +35,9 @@ def total_field(**options: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=16, decimal_places=2, **options)
 
 
-class PaymentStudentOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    full_name = serializers.CharField()
-
-
-class PaymentGroupOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField()
-
-
 class PaymentOut(serializers.ModelSerializer):
-    student = PaymentStudentOut()
-    group = PaymentGroupOut(allow_null=True)
+    student = PersonRefOut()
+    group = GroupRefOut(allow_null=True)
 
     class Meta:
         model = Payment

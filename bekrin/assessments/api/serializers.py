@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from bekrin.assessments.grading import Scheme
 from bekrin.assessments.models import AttemptStatus, QuestionType
+from bekrin.core.serializers import PersonRefOut
 
 
 def score_field(**options: Any) -> serializers.DecimalField:
@@ -25,16 +26,6 @@ def page_of(name: str, item: serializers.Serializer) -> type[serializers.Seriali
             "results": item,
         },
     )
-
-
-class PersonOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    full_name = serializers.CharField()
-
-
-class GroupOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField()
 
 
 class QuestionOut(serializers.Serializer):
@@ -97,7 +88,7 @@ class TeacherAttemptOut(serializers.Serializer):
     id = serializers.IntegerField(source="attempt.id")
     test_id = serializers.IntegerField(source="attempt.test_id")
     student_id = serializers.IntegerField(source="attempt.student_id")
-    student = PersonOut(source="attempt.student")
+    student = PersonRefOut(source="attempt.student")
     status = serializers.ChoiceField(choices=AttemptStatus.choices, source="attempt.status")
     started_at = serializers.DateTimeField(source="attempt.started_at")
     submitted_at = serializers.DateTimeField(source="attempt.submitted_at", allow_null=True)

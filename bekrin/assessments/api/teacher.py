@@ -16,8 +16,6 @@ from rest_framework.response import Response
 from bekrin.accounts.models import User
 from bekrin.assessments.api.serializers import (
     ConfigOut,
-    GroupOut,
-    PersonOut,
     QuestionOut,
     TeacherAttemptOut,
     page_of,
@@ -51,6 +49,7 @@ from bekrin.assessments.services import (
     window_years_problem,
 )
 from bekrin.core.errors import NotFound
+from bekrin.core.serializers import GroupRefOut, PersonRefOut
 from bekrin.core.views import STAFF, ApiView, ScopedIdField, query_params, validated
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.students.permissions import students_visible_to
@@ -83,7 +82,7 @@ class TestOut(serializers.Serializer):
     config = serializers.SerializerMethodField()
     is_active = serializers.BooleanField()
     created_by_id = serializers.IntegerField()
-    created_by = PersonOut()
+    created_by = PersonRefOut()
     has_answer_key = serializers.SerializerMethodField()
     assignment_count = serializers.IntegerField()
     attempt_count = serializers.IntegerField()
@@ -184,9 +183,9 @@ class AssignmentOut(serializers.Serializer):
     id = serializers.IntegerField()
     test_id = serializers.IntegerField()
     group_id = serializers.IntegerField(allow_null=True)
-    group = GroupOut(allow_null=True)
+    group = GroupRefOut(allow_null=True)
     student_id = serializers.IntegerField(allow_null=True)
-    student = PersonOut(allow_null=True)
+    student = PersonRefOut(allow_null=True)
     available_from = serializers.DateTimeField(allow_null=True)
     available_to = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
