@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -35,6 +36,8 @@ class Worker:
     """One `manage.py procrastinate worker` process (in its own process group, so the sandboxes it started go
     with it when it is killed)."""
 
+    running: ClassVar[list["Worker"]] = []
+
     def __init__(self, log_path: Path) -> None:
         env = {key: value for key, value in os.environ.items() if key != UNSANDBOXED_SWITCH}
         env.update(DATABASE_URL=worker_database_url(), DEBUG="true", PYTHONUNBUFFERED="1")
@@ -51,6 +54,7 @@ class Worker:
             start_new_session=True,
         )
         self.worker_id = self._wait_until_registered()
+        Worker.running.append(self)
 
     def _worker_ids(self) -> set[int]:
         with psycopg.connect(self.url) as conn:
@@ -69,11 +73,14 @@ class Worker:
 
     def kill(self) -> None:
         """SIGKILL: the worker dies mid-job, as on a lost machine, without unregistering."""
+        Worker.running.remove(self)
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
         self.log.close()
 
     def stop(self) -> None:
+        if self in Worker.running:
+            Worker.running.remove(self)
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -117,22 +124,29 @@ def start_worker(django_db_setup, worker_log):
 SETTLE_TIMEOUT_S = 20
 
 
+def _commits(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+
+
 @pytest.fixture(autouse=True)
 def queue_settled_before_cleanup(request):
-    """After a test that used the worker, wait (bounded) until it has nothing left to judge.
+    """After a committing test that ran while a worker was alive, wait (bounded) until it has nothing left to judge.
 
     A test that queues many submissions can end while the worker still writes verdicts; the database flush that
-    follows a transaction=True test would then fight the worker for the same rows. Requesting transactional_db here
+    follows a transaction=True test would then fight the worker for the same rows (a deadlock). That holds for any
+    test of a module whose worker is running, not only those that asked for it. Requesting transactional_db here
     makes this teardown run before that flush.
     """
-    if "judge_worker" not in request.fixturenames:
+    if not _commits(request) and "judge_worker" not in request.fixturenames:
         yield
         return
     request.getfixturevalue("transactional_db")
     yield
-    worker = request.getfixturevalue("judge_worker")
+    if not Worker.running:
+        return
     deadline = time.monotonic() + SETTLE_TIMEOUT_S
-    with psycopg.connect(worker.url, autocommit=True) as conn:
+    with psycopg.connect(Worker.running[0].url, autocommit=True) as conn:
         while time.monotonic() < deadline:
             (busy,) = conn.execute(
                 "SELECT count(*) FROM procrastinate_jobs WHERE queue_name = 'judge' AND status IN ('todo', 'doing')"
