@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test check lint types migrations-check setup system-deps migrate db-stop bench clean messages
+.PHONY: run serve test check lint types migrations-check setup system-deps migrate db-stop bench clean messages backup restore
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -22,14 +22,45 @@ setup: $(INSTALLED) system-deps
 migrate: setup
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 
-# Serves the API, the admin and a judge worker; Ctrl-C stops both. The embedded database keeps running
-# (`make db-stop` stops it).
+# A compressed dump of the database into BACKUP_DIR (var/backups), keeping the newest BACKUP_KEEP (14).
+backup: setup
+	DEBUG=$${DEBUG:-true} $(PY) manage.py backup
+
+# Restores FILE into the configured database, which must be empty (a new `createdb`, then DATABASE_URL=...).
+restore: setup
+	@[ -n "$(FILE)" ] || { echo "usage: make restore FILE=var/backups/bekrin-<time>.dump"; exit 2; }
+	DEBUG=$${DEBUG:-true} $(PY) manage.py restore "$(FILE)"
+
+# The judge worker `run` and `serve` start beside the web server (more can run anywhere with the same database).
+# In a session of its own, so Ctrl-C reaches only the web server and the worker gets exactly one SIGTERM (from
+# the trap): a second signal would kill it mid-submission instead of letting it finish.
+WORKER := setsid $(PY) manage.py procrastinate worker
+# The secret key of `make serve` on this machine: made once, kept out of the repo (var/ is ignored).
+SECRET_KEY_FILE := var/secret-key
+
+# Serves the API, the admin and a judge worker with the development server (reloads on code changes); Ctrl-C
+# stops both. The embedded database keeps running (`make db-stop` stops it).
 run: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_dev
 	@export DEBUG=$${DEBUG:-true}; \
-	$(PY) manage.py procrastinate worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+$(SECRET_KEY_FILE): | $(PY)
+	@mkdir -p $(dir $@) && umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(64))' > $@
+
+# Production mode on this machine: gunicorn (config/gunicorn.py) and a judge worker, DEBUG off, static files
+# collected for WhiteNoise. Plain HTTP on 127.0.0.1, so no HTTPS redirect unless SECURE_SSL_REDIRECT says so; put
+# a TLS proxy in front for real use (README, Deployment). No seed data: that is `make run`'s.
+serve: setup $(SECRET_KEY_FILE)
+	@export DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
+		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} \
+		PORT=$(PORT); \
+	$(PY) manage.py migrate --noinput && $(PY) manage.py collectstatic --noinput -v 0 || exit 1; \
+	$(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 test: setup
 	$(PY) -m pytest
@@ -47,7 +78,7 @@ migrations-check: setup
 check: lint types migrations-check test
 
 bench: setup
-	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; DEBUG=true $(PY) $$script || exit 1; done
 
 # Refresh the translation catalogues after changing messages; the compiled .mo files are committed so a machine
 # without gettext serves translations too.

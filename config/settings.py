@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config import embedded_db
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,7 +16,9 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (production).")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (production); for development set DEBUG=true (make run does)."
+        )
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"  # noqa: S105
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured("SECRET_KEY is too weak for production: use 50+ random characters.")
@@ -30,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # the development server serves static files the way production does
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "corsheaders",
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
     "knox",
     "axes",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "procrastinate.contrib.django",
     "bekrin.core",
     "bekrin.accounts",
@@ -50,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bekrin.core.middleware.DatabaseBusyMiddleware",
     "bekrin.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -81,7 +87,17 @@ TEMPLATES = [
 
 # PostgreSQL only: an external server when DATABASE_URL is set, otherwise the embedded one.
 DATABASE_URL = env_str("DATABASE_URL") or embedded_db.ensure_running()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+# Every process (web server, judge worker, command) borrows connections from one bounded pool and returns them at
+# the end of each request, so connections never grow with threads. A request that finds the pool empty waits
+# DB_POOL_TIMEOUT seconds, then answers 503 (bekrin.core.errors.database_busy); the pool refills by itself.
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": env_int("DB_POOL_MIN_SIZE", 1),
+    "max_size": env_int("DB_POOL_MAX_SIZE", 8),
+    "timeout": env_float("DB_POOL_TIMEOUT", 3.0),
+    # Idle connections above min_size close after a minute, so a burst does not hold the server's slots.
+    "max_idle": 60,
+}
 # Lets two test runs share one server without sharing a test database.
 if env_str("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
@@ -116,12 +132,28 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# `manage.py collectstatic` writes here; WhiteNoise serves it, so production needs no separate static server.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production serves compressed files under content-hashed names, cacheable forever; development reads the
+    # apps' files as they are (no collectstatic needed).
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Development (and the tests, which run with DEBUG on) read the apps' static folders directly.
+WHITENOISE_USE_FINDERS = DEBUG
 # The largest body any endpoint takes (a 20 MB test PDF plus form overhead); endpoints check tighter limits.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 21 * 1024 * 1024)
 # Non-file bodies Django will hold in memory: a 5 MB CSV import sent as text/csv must fit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Database backups (`manage.py backup` and the daily job of bekrin/core/tasks.py): where the dumps go, how many stay.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 
 # The code judge (bekrin/coding, judge/): limits for each test case of a submission, how long the submit endpoint
 # waits for the verdict before it answers 202, and how many submissions a student may send a minute.
@@ -133,6 +165,11 @@ JUDGE_LIMITS = {
 }
 JUDGE_SUBMIT_WAIT_SECONDS = env_int("JUDGE_SUBMIT_WAIT_SECONDS", 10)
 CODING_SUBMISSIONS_PER_MINUTE = env_int("CODING_SUBMISSIONS_PER_MINUTE", 10)
+# On SIGTERM a judge worker waits this long for the submission in hand, then stops it before its next test case
+# and puts it back in the queue (bekrin/coding/tasks.py), so it exits within this plus one case's wall time.
+# Well under the 30 s after which other workers take a silent worker's jobs. procrastinate's own
+# `--shutdown-graceful-timeout` (or PROCRASTINATE_WORKER_SHUTDOWN_GRACEFUL_TIMEOUT) overrides it.
+PROCRASTINATE_WORKER_DEFAULTS = {"shutdown_graceful_timeout": 10.0}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -148,6 +185,11 @@ REST_FRAMEWORK = {
         if DEBUG
         else ["rest_framework.renderers.JSONRenderer"]
     ),
+    # JSON only: a view takes a form (multipart, urlencoded) only if its parser_classes say so, and its body
+    # serializer then derives from bekrin.core.form_input.FormInputSerializer. Others answer a form with 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # The test client speaks like our clients (JSON); a test of a form endpoint sends format="multipart".
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "%Y-%m-%d",
@@ -189,7 +231,12 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bekrin.core.openapi.add_error_responses",
     ],
-    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+    # validatorUrl None: Swagger UI would otherwise load a badge from the public validator's host.
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False, "validatorUrl": None},
+    # The docs page's JavaScript and CSS come from our own static files (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Several models have a `status` enum; each gets a stable component name here instead of a hashed one.
     "ENUM_NAME_OVERRIDES": {
         "AttendanceStatusEnum": "bekrin.attendance.models.AttendanceStatus",

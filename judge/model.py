@@ -100,3 +100,8 @@ class SandboxUnavailable(RuntimeError):
 class JudgeFailure(RuntimeError):
     """The judge itself failed (the sandbox stopped answering or broke its protocol): not the submission's fault,
     so the caller should retry or mark the run as failed, never blame the student."""
+
+
+class JudgeStopped(Exception):
+    """The caller asked the judge to stop (its worker is shutting down) before every case had run: there is no
+    verdict, and the submission should be judged again later. Not a JudgeFailure: nothing went wrong."""

@@ -2,9 +2,19 @@
 
 import builtins
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from judge.model import CaseResult, JudgeFailure, JudgeRequest, JudgeResult, Limits, TestCase, Verdict
+from judge.model import (
+    CaseResult,
+    JudgeFailure,
+    JudgeRequest,
+    JudgeResult,
+    JudgeStopped,
+    Limits,
+    TestCase,
+    Verdict,
+)
 from judge.sandbox import CompileError, RawRun, open_harness
 
 # A beginner's likeliest cause for the crashes that have one.
@@ -14,9 +24,12 @@ CRASH_HINTS: dict[int, str] = {
 }
 
 
-def judge(request: JudgeRequest) -> JudgeResult:
+def judge(request: JudgeRequest, *, should_stop: Callable[[], bool] | None = None) -> JudgeResult:
     """Judge a submission. Raises SandboxUnavailable when the sandbox cannot run here (see sandbox_status())
-    and JudgeFailure when the sandbox breaks down; neither is the submission's fault."""
+    and JudgeFailure when the sandbox breaks down; neither is the submission's fault.
+
+    `should_stop` is asked before each case; when it answers True the sandbox is closed and JudgeStopped raised,
+    so a worker asked to shut down waits for at most one case rather than the whole submission."""
     limits = request.limits
     # An editor's byte-order mark is not part of the program (Python itself skips it when reading a file).
     code = request.code.removeprefix("\ufeff")
@@ -27,6 +40,8 @@ def judge(request: JudgeRequest) -> JudgeResult:
         if harness.compile_error is not None:
             return _not_compiled(harness.compile_error, len(request.cases))
         for index, case in enumerate(request.cases):
+            if should_stop is not None and should_stop():
+                raise JudgeStopped(f"stopped before test case {index + 1} of {len(request.cases)}")
             raw = harness.run(case.input.encode("utf-8"))
             outcome = _decide(raw, case, limits, code_lines)
             results.append(

@@ -8,6 +8,11 @@ What happens when something dies:
   `retry_stalled_jobs` job of any live worker finds the jobs of workers silent for STALLED_AFTER_SECONDS and puts
   them back in the queue. The submission is still `running`, but the dead worker's database session has ended and
   with it the advisory lock, so the next claim takes it over (see bekrin.coding.services.judging).
+- A worker is asked to stop (SIGTERM, Ctrl-C): procrastinate stops taking jobs and waits for the one in hand up
+  to its `shutdown_graceful_timeout` (PROCRASTINATE_WORKER_DEFAULTS in config/settings.py). A sync job cannot be
+  cancelled, so after that wait procrastinate only marks it to abort; the judge asks `should_abort()` before each
+  test case and stops, the submission goes back to `pending`, and the job ends `aborted` with a retry, so another
+  (or the restarted) worker judges it. A second signal kills the worker at once: the case above.
 - A defer was lost (the web process died between the commit and the defer) or a job gave up: every minute
   `requeue_forgotten_submissions` queues again the unjudged submissions that have no job.
 """
@@ -17,6 +22,7 @@ from datetime import timedelta
 from django.db import InterfaceError, OperationalError
 from procrastinate import JobContext, RetryStrategy
 from procrastinate.contrib.django import app
+from procrastinate.exceptions import JobAborted
 
 from bekrin.coding.services import (
     JUDGE_QUEUE,
@@ -25,10 +31,11 @@ from bekrin.coding.services import (
     submission_judge,
     submissions_requeue_forgotten,
 )
-from judge import JudgeFailure, SandboxUnavailable
+from judge import JudgeFailure, JudgeStopped, SandboxUnavailable
 
 JUDGE_ATTEMPTS = 8
-RETRIED_ON = [SubmissionBusy, JudgeFailure, SandboxUnavailable, OperationalError, InterfaceError]
+# procrastinate consults the retry strategy for JobAborted only when the abort comes from the worker's shutdown.
+RETRIED_ON = [SubmissionBusy, JudgeFailure, SandboxUnavailable, OperationalError, InterfaceError, JobAborted]
 # procrastinate's defaults: a worker writes its heartbeat every 10 s and counts as stalled after 30 s of silence.
 STALLED_AFTER_SECONDS = 30.0
 FORGOTTEN_AFTER = timedelta(minutes=1)
@@ -42,8 +49,15 @@ FORGOTTEN_AFTER = timedelta(minutes=1)
     retry=RetryStrategy(max_attempts=JUDGE_ATTEMPTS, wait=1, exponential_wait=2, retry_exceptions=RETRIED_ON),
 )
 def judge_submission(context: JobContext, submission_id: int) -> None:
-    # `attempts` counts the runs before this one.
-    submission_judge(submission_id=submission_id, last_attempt=context.job.attempts + 1 >= JUDGE_ATTEMPTS)
+    try:
+        # `attempts` counts the runs before this one.
+        submission_judge(
+            submission_id=submission_id,
+            last_attempt=context.job.attempts + 1 >= JUDGE_ATTEMPTS,
+            should_stop=context.should_abort,
+        )
+    except JudgeStopped as stopped:
+        raise JobAborted(f"submission {submission_id}: {stopped}") from stopped
 
 
 async def stalled_jobs_retry(*, seconds_since_heartbeat: float = STALLED_AFTER_SECONDS) -> int:

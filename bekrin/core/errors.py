@@ -10,8 +10,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from psycopg_pool import PoolTimeout
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -57,6 +59,21 @@ def error_body(code: str, message: str, fields: Any = None) -> dict[str, Any]:
     return {"error": body}
 
 
+def database_busy(exc: BaseException) -> bool:
+    """The error of a request that waited DB_POOL_TIMEOUT seconds for a pooled connection and got none."""
+    return isinstance(exc, OperationalError) and isinstance(exc.__cause__, PoolTimeout)
+
+
+# A full pool frees up as requests finish, so a client may retry almost at once.
+BUSY_HEADERS = {"Retry-After": "1"}
+
+
+def busy_error() -> dict[str, Any]:
+    """The 503 body for a full connection pool (sent with BUSY_HEADERS)."""
+    logger.warning("Every database connection of the pool stayed busy; answered 503")
+    return error_body("busy", _("The server is busy right now; try again in a moment."))
+
+
 _DRF_CODES = {
     exceptions.ValidationError: "invalid",
     exceptions.ParseError: "parse_error",
@@ -82,6 +99,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every exception a view raises becomes the error shape, never a traceback."""
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    if database_busy(exc):
+        return Response(busy_error(), status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=BUSY_HEADERS)
     if isinstance(exc, RequestDataTooBig):
         return Response(
             error_body("too_large", _("The request body is too large.")),

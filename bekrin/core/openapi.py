@@ -49,8 +49,9 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                 if is_public and code in ("401", "403"):
                     continue
                 operation["responses"].setdefault(code, {"description": description, "content": reference})
-            # Statuses only some operations answer (409, 413) are declared by them without a body: it is the Error.
-            for code in ("409", "413"):
+            # Statuses only some operations answer (409, 413, 503) are declared by them without a body: it is the
+            # Error.
+            for code in ("409", "413", "503"):
                 if code in operation["responses"]:
                     operation["responses"][code].setdefault("content", reference)
     return result

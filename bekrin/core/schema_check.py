@@ -1,7 +1,7 @@
 """Compares the live PostgreSQL schema with docs/schema/erd.json and lists every difference.
 
 Used by the schema test; kept outside the test so an operator can run it against a production database
-(`python manage.py check_schema`).
+(`python manage.py check_schema`, bekrin/core/management/commands/check_schema.py).
 """
 
 import json

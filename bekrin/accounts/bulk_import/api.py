@@ -16,6 +16,7 @@ from bekrin.accounts.bulk_import.reading import MAX_BYTES
 from bekrin.accounts.bulk_import.services import users_import
 from bekrin.accounts.models import User
 from bekrin.core.errors import DomainError, PayloadTooLarge
+from bekrin.core.form_input import FormInputSerializer
 from bekrin.core.views import STAFF, ApiView, query_params, validated
 
 
@@ -48,7 +49,7 @@ class ImportQueryIn(serializers.Serializer):
     dry_run = serializers.BooleanField(required=False, default=False)
 
 
-class ImportFileIn(serializers.Serializer):
+class ImportFileIn(FormInputSerializer):
     file = serializers.FileField(help_text="CSV, UTF-8 (with or without BOM) or UTF-16; comma, semicolon or tab")
 
 

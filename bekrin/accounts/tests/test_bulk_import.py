@@ -347,6 +347,14 @@ def test_a_dry_run_reports_the_counts_and_writes_nothing(teacher_client):
     assert problems(post_csv(teacher_client, "full_name\nƏli\n", query="?dry_run=true")) == [(1, "email")]
 
 
+@pytest.mark.parametrize("send", [upload, post_csv], ids=["multipart", "csv body"])
+def test_without_dry_run_the_import_writes_whether_the_file_comes_as_a_form_or_a_body(teacher_client, send):
+    response = send(teacher_client, AZ_FILE.encode())
+    assert response.status_code == 200, response.content
+    assert (response.json()["dry_run"], response.json()["created"]) == (False, 5)
+    assert User.objects.filter(email__in=["ali@bekrin.test", "gulnare@bekrin.test"]).count() == 2
+
+
 def test_generated_passwords_log_in_and_are_rehashed_with_argon2_at_the_first_login(teacher_client):
     body = upload(teacher_client, AZ_FILE.encode()).json()
     issued = {entry["email"]: entry["password"] for entry in body["passwords"]}

@@ -49,6 +49,7 @@ from bekrin.assessments.services import (
     window_years_problem,
 )
 from bekrin.core.errors import NotFound
+from bekrin.core.form_input import FormInputSerializer
 from bekrin.core.serializers import GroupRefOut, PersonRefOut
 from bekrin.core.views import STAFF, ApiView, ScopedIdField, query_params, validated
 from bekrin.groups.permissions import groups_visible_to
@@ -132,10 +133,12 @@ class TestListQuery(serializers.Serializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class TestWriteIn(serializers.Serializer):
+class TestWriteIn(FormInputSerializer):
     title = serializers.CharField(max_length=200)
     type = serializers.ChoiceField(choices=TestType.choices)
-    is_active = serializers.BooleanField(required=False)
+    is_active = serializers.BooleanField(
+        required=False, help_text="Students see only active tests. A new test is active unless this says false."
+    )
     config = serializers.JSONField(
         required=False,
         help_text="`{max_attempts (default 1), time_limit_minutes, question_weights, written_questions}`; in "

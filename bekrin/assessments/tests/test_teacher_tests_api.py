@@ -1,5 +1,7 @@
 """Teacher tests CRUD: PDF upload checks, protected pdf_url, config validation, soft delete and restore."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.core.files.storage import default_storage
 
@@ -7,6 +9,7 @@ from bekrin.assessments.models import Test
 from bekrin.assessments.papers import MAX_PDF_BYTES
 from bekrin.assessments.tests.conftest import make_pdf, upload
 from bekrin.assessments.tests.factories import AnswerKeyFactory, AssignmentFactory, TestFactory
+from bekrin.testing.factories import GroupFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +129,54 @@ def test_the_list_filters_by_type_activity_and_title(personas, api_client_for):
     assert [t["title"] for t in client.get("/api/teacher/tests?is_active=false").json()["results"]] == ["Cəbr"]
     assert [t["title"] for t in client.get("/api/teacher/tests?search=HƏND").json()["results"]] == ["Həndəsə"]
     assert client.get("/api/teacher/tests?type=olympiad").status_code == 400
+
+
+# --- forms: a field the form leaves out is not given, as in JSON ---------------------------------------------------
+
+
+def test_a_test_uploaded_as_a_form_without_is_active_is_active_and_reaches_its_group(personas, api_client_for):
+    group = GroupFactory(teacher=personas.teacher)
+    MembershipFactory(group=group, student=personas.student)
+    teacher = api_client_for(personas.teacher)
+
+    created = create(teacher, title="Kəsrlər", type="quiz", pdf=upload(make_pdf()))
+    assert created.status_code == 201, created.content
+    assert created.json()["is_active"] is True
+    test_id = created.json()["id"]
+    assigned = teacher.post(f"/api/teacher/tests/{test_id}/assignments", {"group_id": group.pk}, format="json")
+    assert assigned.status_code == 201, assigned.content
+
+    listed = api_client_for(personas.student).get("/api/student/tests").json()
+    assert [row["id"] for row in listed["results"]] == [test_id]
+    assert Test.objects.get(pk=test_id).is_active is True
+
+
+def test_a_urlencoded_form_without_is_active_creates_an_active_test(personas, api_client_for):
+    form = urlencode({"title": "Kəsrlər", "type": "quiz", "pdf_url": "https://cdn.example/a.pdf"})
+    response = api_client_for(personas.teacher).post(
+        "/api/teacher/tests", form, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["is_active"] is True
+
+
+@pytest.mark.parametrize(("sent", "saved"), [("false", False), ("true", True)])
+def test_a_form_that_sends_is_active_saves_what_it_sends(personas, api_client_for, sent, saved):
+    response = create(api_client_for(personas.teacher), title="T", type="quiz", is_active=sent, pdf=upload(make_pdf()))
+    assert response.status_code == 201, response.content
+    assert response.json()["is_active"] is saved
+
+
+@pytest.mark.parametrize("is_active", [True, False])
+def test_a_form_change_without_is_active_leaves_it_as_it_was(personas, api_client_for, is_active):
+    test = TestFactory(created_by=personas.teacher, is_active=is_active)
+    response = api_client_for(personas.teacher).patch(
+        f"/api/teacher/tests/{test.pk}", {"title": "Yeni ad", "pdf": upload(make_pdf())}, format="multipart"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["is_active"] is is_active
+    test.refresh_from_db()
+    assert (test.title, test.is_active) == ("Yeni ad", is_active)
 
 
 def test_a_teacher_changes_a_test_and_replaces_its_paper(personas, api_client_for):

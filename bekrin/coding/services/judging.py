@@ -18,7 +18,7 @@ So two workers never judge one submission at the same time, and judging it twice
 """
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -257,11 +257,14 @@ def _backend_pid() -> int:
     return int(row[0])
 
 
-def submission_judge(*, submission_id: int, last_attempt: bool = False) -> bool:
+def submission_judge(
+    *, submission_id: int, last_attempt: bool = False, should_stop: Callable[[], bool] | None = None
+) -> bool:
     """Judge one submission in this worker (see the module's docstring); True when this call wrote its verdict.
 
     Raises SubmissionBusy when a live worker holds it, SandboxUnavailable and JudgeFailure when the judge cannot
-    run (the row goes back to `pending` for a later attempt). On the last attempt a JudgeFailure is recorded as
+    run, and JudgeStopped when `should_stop` (asked before each test case) said the worker is shutting down; in
+    all three the row goes back to `pending` for a later attempt. On the last attempt a JudgeFailure is recorded as
     an `error` verdict instead, so a program that keeps breaking the judge does not stay pending for ever; so is a
     verdict the database refuses to store (DataError), which no retry would change.
     """
@@ -277,7 +280,7 @@ def submission_judge(*, submission_id: int, last_attempt: bool = False) -> bool:
             return False
         submission = CodingSubmission.objects.get(pk=submission_id)
         cases = list(CodingTestCase.objects.filter(task_id=submission.task_id))
-        verdict = _run(submission, cases, last_attempt=last_attempt)
+        verdict = _run(submission, cases, last_attempt=last_attempt, should_stop=should_stop)
         try:
             return _write_verdict(submission, verdict, session=session, with_progress=True)
         except DataError:
@@ -318,7 +321,13 @@ def _write_verdict(submission: CodingSubmission, verdict: _Verdict, *, session: 
     return bool(written)
 
 
-def _run(submission: CodingSubmission, cases: list[CodingTestCase], *, last_attempt: bool) -> _Verdict:
+def _run(
+    submission: CodingSubmission,
+    cases: list[CodingTestCase],
+    *,
+    last_attempt: bool,
+    should_stop: Callable[[], bool] | None,
+) -> _Verdict:
     if not cases:
         return _Verdict(SubmissionStatus.ERROR, 0, 0, None, _("This task has no test cases yet; tell your teacher."))
     request = JudgeRequest(
@@ -327,7 +336,7 @@ def _run(submission: CodingSubmission, cases: list[CodingTestCase], *, last_atte
         limits=judge_limits(),
     )
     try:
-        return _judged(judge(request), cases)
+        return _judged(judge(request, should_stop=should_stop), cases)
     except JudgeFailure:
         if last_attempt:
             logger.exception("judge failed on submission %s for the last time", submission.pk)

@@ -13,40 +13,42 @@ import sys
 import time
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from django.conf import settings
-from django.db import connection
 
+from bekrin.testing.server import database_url_of_this_run
 from judge import UNSANDBOXED_SWITCH
 
 ROOT = Path(__file__).resolve().parents[3]
 START_TIMEOUT_S = 60
 
 
-def worker_database_url() -> str:
-    """DATABASE_URL of this run's test database (pytest-django renames the database once it created it)."""
-    parts = urlsplit(settings.DATABASE_URL)
-    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
-
-
 class Worker:
     """One `manage.py procrastinate worker` process (in its own process group, so the sandboxes it started go
-    with it when it is killed)."""
+    with it when it is killed), with any more worker options."""
 
     running: ClassVar[list["Worker"]] = []
 
-    def __init__(self, log_path: Path) -> None:
+    def __init__(self, log_path: Path, *options: str) -> None:
         env = {key: value for key, value in os.environ.items() if key != UNSANDBOXED_SWITCH}
-        env.update(DATABASE_URL=worker_database_url(), DEBUG="true", PYTHONUNBUFFERED="1")
+        env.update(DATABASE_URL=database_url_of_this_run(), DEBUG="true", PYTHONUNBUFFERED="1")
         self.url = env["DATABASE_URL"]
         self.log_path = log_path
         self.known = self._worker_ids()
         self.log = log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "procrastinate", "worker", "--queues", "judge", "--name", "test-judge"],
+            [
+                sys.executable,
+                "manage.py",
+                "procrastinate",
+                "worker",
+                "--queues",
+                "judge",
+                "--name",
+                "test-judge",
+                *options,
+            ],
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -77,6 +79,15 @@ class Worker:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
         self.log.close()
+
+    def terminate(self, *, timeout: float) -> int:
+        """SIGTERM to the worker alone (as `docker stop` or systemd with KillMode=mixed sends it), then wait for it
+        to exit by itself; returns its exit status (TimeoutExpired if it does not exit in time)."""
+        Worker.running.remove(self)
+        self.process.send_signal(signal.SIGTERM)
+        status = self.process.wait(timeout=timeout)
+        self.log.close()
+        return status
 
     def stop(self) -> None:
         if self in Worker.running:
@@ -111,8 +122,8 @@ def start_worker(django_db_setup, worker_log):
     """Start extra workers inside a test (stopped at its end if still running)."""
     started: list[Worker] = []
 
-    def start() -> Worker:
-        worker = Worker(worker_log)
+    def start(*options: str) -> Worker:
+        worker = Worker(worker_log, *options)
         started.append(worker)
         return worker
 

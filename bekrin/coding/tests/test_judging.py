@@ -25,9 +25,9 @@ from bekrin.coding.services import (
     task_rejudge,
 )
 from bekrin.coding.tasks import stalled_jobs_retry
-from bekrin.coding.tests.conftest import worker_database_url
 from bekrin.coding.tests.factories import SUM_SOLUTION, SubmissionFactory, TaskFactory
 from bekrin.testing.concurrency import run_in_parallel
+from bekrin.testing.server import database_url_of_this_run
 
 concurrent = pytest.mark.django_db(transaction=True)
 
@@ -87,7 +87,7 @@ def test_a_running_submission_nobody_holds_is_taken_over(personas):
 def test_a_submission_a_live_worker_holds_is_busy_and_left_alone(personas):
     submission = pending(TaskFactory(created_by=personas.teacher), personas.student)
     CodingSubmission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RUNNING)
-    with psycopg.connect(worker_database_url(), autocommit=True) as other_worker:
+    with psycopg.connect(database_url_of_this_run(), autocommit=True) as other_worker:
         other_worker.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [f"coding.submission:{submission.pk}"])
         with pytest.raises(SubmissionBusy):
             submission_judge(submission_id=submission.pk)

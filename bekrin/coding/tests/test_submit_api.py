@@ -150,6 +150,9 @@ def test_parallel_submissions_of_one_student_respect_the_limit_and_number_attemp
         return submit(client, task, "print(1)").status_code
 
     statuses = run_in_parallel([partial(send, client) for client in clients])
-    assert sorted(statuses) == [202] * 10 + [429] * 4
+    # The module's worker may judge `print(1)` before the submit reads it back: 201 then, 202 otherwise.
+    assert sorted("throttled" if status == 429 else status in (201, 202) for status in statuses) == (
+        [True] * 10 + ["throttled"] * 4
+    )
     attempts = sorted(CodingSubmission.objects.filter(task=task).values_list("attempt_no", flat=True))
     assert attempts == list(range(1, 11))

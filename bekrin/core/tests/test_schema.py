@@ -1,8 +1,10 @@
 """The migrated database must match docs/schema/erd.json exactly (a copy of the spec's erd.json)."""
 
 import copy
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from bekrin.core.schema_check import load_erd, read_live_schema, schema_drift
@@ -76,3 +78,15 @@ def test_days_of_week_outside_iso_range_are_rejected_by_the_database():
             'INSERT INTO "group" (teacher_id, name, days_of_week, display_name, is_active, created_at,'
             " updated_at) SELECT id, 'G', '{1,8}', 'G', true, now(), now() FROM \"user\" WHERE email = 't@x.az'"
         )
+
+
+def test_check_schema_command_passes_on_the_migrated_database_and_names_a_drift():
+    out = io.StringIO()
+    call_command("check_schema", stdout=out)
+    assert "matches" in out.getvalue()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE payment ALTER COLUMN title SET NOT NULL")
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="1 difference"):
+        call_command("check_schema", stderr=errors)
+    assert "payment.title" in errors.getvalue()

@@ -1,0 +1,24 @@
+"""The database server a benchmark uses (DATABASE_URL's, or the embedded one) and databases of its own on it.
+
+Not a benchmark: `make bench` runs only the scripts whose names do not start with `_`.
+"""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from config import embedded_db
+
+
+def server_url() -> str:
+    return os.environ.get("DATABASE_URL") or embedded_db.ensure_running()
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+def admin_execute(sql: str) -> None:
+    with psycopg.connect(with_database(server_url(), "postgres"), autocommit=True) as conn:
+        conn.execute(sql)
