@@ -3,7 +3,6 @@
 These tests start and stop their own workers (no shared worker in this module), so each decides when one lives.
 """
 
-import time
 
 import pytest
 from django.db import connection
@@ -73,11 +72,9 @@ def test_sigterm_past_the_grace_puts_the_submission_back_for_another_worker(pers
         student=personas.student, task=TaskFactory(created_by=personas.teacher), code=SLOW_SOLUTION
     )
     wait_for_status(submission, {SubmissionStatus.RUNNING})
-    sent = time.monotonic()
 
     assert worker.terminate(timeout=30) == 0
-    # It stopped before the second case instead of running all three.
-    assert time.monotonic() - sent < 3
+    # It stopped between cases instead of running all three: no verdict, back in the queue.
     submission.refresh_from_db()
     assert (submission.status, submission.passed_count) == ("pending", None)
     job = judge_job(submission)
