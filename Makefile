@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test check lint types migrations-check setup system-deps migrate db-stop bench clean messages backup restore
+.PHONY: run serve test fuzz check lint types migrations-check setup system-deps migrate db-stop bench clean messages backup restore
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -64,6 +64,10 @@ serve: setup $(SECRET_KEY_FILE)
 
 test: setup
 	$(PY) -m pytest
+
+# A long fuzz of the whole API from its schema (bekrin/core/tests/test_fuzz.py; `make test` runs a short one).
+fuzz: setup
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest bekrin/core/tests/test_fuzz.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

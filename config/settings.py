@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "procrastinate.contrib.django",
+    "pgtrigger",
+    "pghistory",
     "bekrin.core",
     "bekrin.accounts",
     "bekrin.students",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "bekrin.payments",
     "bekrin.coding",
     "bekrin.assessments",
+    "bekrin.audit",  # after the feature apps: it tracks their models
 ]
 
 MIDDLEWARE = [
@@ -57,15 +60,21 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bekrin.core.middleware.DatabaseBusyMiddleware",
     "bekrin.core.middleware.RequestSizeLimitMiddleware",
+    "bekrin.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Puts the caller's id and the path into every audited change (bekrin/audit); DRF's token user included.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+# Only requests that may write carry the audit context: a read changes nothing, and loading its user early is a
+# query (and a pool wait) for nothing.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -163,6 +172,14 @@ JUDGE_LIMITS = {
     "memory_mb": env_int("JUDGE_MEMORY_MB", 256),
     "output_kb": env_int("JUDGE_OUTPUT_KB", 64),
 }
+# All the cases of one submission together (judge.Budget): a program spending just under the limits on every case
+# must not hold a worker for a case count times them.
+JUDGE_SUBMISSION_BUDGET = {
+    "wall_ms": env_int("JUDGE_SUBMISSION_WALL_MS", 10_000),
+    "cpu_ms": env_int("JUDGE_SUBMISSION_CPU_MS", 5_000),
+}
+# A task import's reference solutions together, in a judge worker (bekrin/coding/services/importing.py).
+JUDGE_IMPORT_BUDGET_SECONDS = env_int("JUDGE_IMPORT_BUDGET_SECONDS", 60)
 JUDGE_SUBMIT_WAIT_SECONDS = env_int("JUDGE_SUBMIT_WAIT_SECONDS", 10)
 CODING_SUBMISSIONS_PER_MINUTE = env_int("CODING_SUBMISSIONS_PER_MINUTE", 10)
 # On SIGTERM a judge worker waits this long for the submission in hand, then stops it before its next test case
@@ -187,9 +204,12 @@ REST_FRAMEWORK = {
     ),
     # JSON only: a view takes a form (multipart, urlencoded) only if its parser_classes say so, and its body
     # serializer then derives from bekrin.core.form_input.FormInputSerializer. Others answer a form with 415.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["bekrin.core.parsers.JsonParser"],
     # The test client speaks like our clients (JSON); a test of a form endpoint sends format="multipart".
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # OPTIONS would describe a view from its serializer_class, which our views do not have (they declare their
+    # input and output serializers per method); the OpenAPI schema is the description. OPTIONS answers 405.
+    "DEFAULT_METADATA_CLASS": None,
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "%Y-%m-%d",
@@ -203,11 +223,18 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 
-# Brute-force protection: failures are counted per (email, address) pair, and the lock cools off.
+# Brute-force protection: failures are counted per (email, address) pair and, over all emails, per address
+# (bekrin/accounts/lockout.py); either limit locks until the cool-off ends.
+AXES_HANDLER = "bekrin.accounts.lockout.LoginLockoutHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+# Twice the pair's limit: a class sharing one address may mistype a few passwords, a spray of guesses over many
+# accounts may not.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
+# The admin's login form posts `username`: one callable reads either, so both logins lock the same email.
+AXES_USERNAME_CALLABLE = "bekrin.accounts.lockout.login_email"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 # The login view answers lockouts itself, in the API's error shape; axes' middleware would also turn the failure

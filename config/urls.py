@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from bekrin.core.api import ApiIndexView, HealthView, LivenessView, ReadinessView
 from bekrin.core.views import DocsView, SchemaView
 
+handler400 = "bekrin.core.errors.json_bad_request"
 handler404 = "bekrin.core.errors.json_not_found"
 handler500 = "bekrin.core.errors.json_server_error"
 
@@ -23,6 +24,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("bekrin.payments.urls")),
     path("", include("bekrin.coding.urls")),
     path("", include("bekrin.assessments.urls")),
+    path("", include("bekrin.audit.urls")),
 ]
 
 urlpatterns = [

@@ -9,6 +9,7 @@ development run. Design and threat list: JUDGE.md.
 """
 
 from judge.model import (
+    Budget,
     CaseResult,
     JudgeFailure,
     JudgeRequest,
@@ -25,6 +26,7 @@ from judge.sandbox import UNSANDBOXED_SWITCH, sandbox_status
 
 __all__ = [
     "UNSANDBOXED_SWITCH",
+    "Budget",
     "CaseResult",
     "JudgeFailure",
     "JudgeRequest",

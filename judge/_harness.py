@@ -80,6 +80,10 @@ PID_ARGUMENTS = (
 # fcntl/ioctl commands that would make the kernel signal another process (SIGIO to a chosen owner).
 F_SETOWN, F_SETSIG, F_SETOWN_EX = 8, 10, 15
 FIOSETOWN, SIOCSPGRP = 0x8901, 0x8902
+# The kernel reads an int argument from the low 32 bits of its register, but seccomp compares all 64: an equality
+# rule must mask, or the same command with any upper bit set gets past it. The pid rules need no mask: a 64-bit
+# "not equal" already holds whenever the low 32 bits differ (libseccomp has no masked "not equal" anyway).
+INT_BITS = 0xFFFFFFFF
 
 
 def main() -> None:
@@ -120,9 +124,9 @@ def build_filter() -> Any:
     for name in DENIED_SYSCALLS:
         rules.add_rule(deny, name)
     for command in (F_SETOWN, F_SETSIG, F_SETOWN_EX):
-        rules.add_rule(deny, "fcntl", seccomp.Arg(1, seccomp.EQ, command))
+        rules.add_rule(deny, "fcntl", seccomp.Arg(1, seccomp.MASKED_EQ, INT_BITS, command))
     for command in (FIOSETOWN, SIOCSPGRP):
-        rules.add_rule(deny, "ioctl", seccomp.Arg(1, seccomp.EQ, command))
+        rules.add_rule(deny, "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, INT_BITS, command))
     for name, position in PID_ARGUMENTS:
         rules.add_rule(deny, name, seccomp.Arg(position, seccomp.NE, 0))
     return rules

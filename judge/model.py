@@ -33,9 +33,27 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """Totals for all of a submission's test cases together, so a program that spends just under the limits on
+    every case cannot hold a worker for a case count times them. Checked before each case: once the cases run so
+    far used `wall_ms` of real time or `cpu_ms` of CPU time, no further case starts, so a submission costs at
+    most its budget plus one case's Limits."""
+
+    wall_ms: int
+    cpu_ms: int
+
+    def __post_init__(self) -> None:
+        for name in ("wall_ms", "cpu_ms"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"Budget.{name} must be a positive int, got {value!r}")
+
+
+@dataclass(frozen=True)
 class TestCase:
     """One test case. `visible` follows decision 13 (a case with an explanation is shown to students): the
-    judge's `message` quotes an exception's text only for visible cases, since it may contain hidden input."""
+    judge's `message` and `runtime_ms` tell more than the verdict's kind only for visible cases, since whatever a
+    program makes of a hidden input could spell it out."""
 
     __test__ = False  # not a pytest test class, despite the name
 
@@ -46,9 +64,15 @@ class TestCase:
 
 @dataclass(frozen=True)
 class JudgeRequest:
+    """`budget` (none by default) bounds the whole run. With `stop_at_hidden_failure` the run ends at the first
+    hidden case that does not pass: the verdict is already that of the first failure, and the cases after it could
+    only change counts nobody is shown case by case."""
+
     code: str
     cases: Sequence[TestCase]
     limits: Limits = field(default_factory=Limits)
+    budget: Budget | None = None
+    stop_at_hidden_failure: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,17 +93,21 @@ class CaseResult:
 @dataclass(frozen=True)
 class JudgeResult:
     """The submission's verdict: `passed` when every case passes, else the verdict of the first case that did not.
-    `runtime_ms` is the CPU time of all cases, `peak_memory_kb` the largest resident size of any case. `message`
-    is a short English sentence for a beginner (None on a pass). `cases` holds the cases that ran, in order: after
-    a timeout the remaining cases are not run (they count in `failed_count`), and a syntax error runs none."""
+    `runtime_ms` is the CPU time of the visible cases that ran (None when none did): a hidden case's time could
+    follow its input, so it is never added in. `peak_memory_kb` is the largest resident size of any case, hidden
+    ones included: not for students. `message` is a short English sentence for a beginner (None on a pass); for
+    a hidden case it names only the verdict's kind. `cases` holds the cases that ran, in order: after
+    a timeout, a failed hidden case under `stop_at_hidden_failure` or a spent budget (`budget_spent`) the remaining
+    cases are not run (they count in `failed_count`), and a syntax error runs none."""
 
     verdict: Verdict
     passed_count: int
     failed_count: int
-    runtime_ms: int
+    runtime_ms: int | None
     peak_memory_kb: int
     message: str | None
     cases: list[CaseResult]
+    budget_spent: bool = False
 
 
 @dataclass(frozen=True)

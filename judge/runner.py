@@ -1,11 +1,11 @@
 """judge(): runs a submission's test cases in one sandbox and turns what the harness measured into verdicts."""
 
-import builtins
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from judge.model import (
+    Budget,
     CaseResult,
     JudgeFailure,
     JudgeRequest,
@@ -22,6 +22,13 @@ CRASH_HINTS: dict[int, str] = {
     signal.SIGSEGV: " Very deep recursion is a common cause.",
     signal.SIGSYS: " It made a system call the judge forbids.",
 }
+# All a student learns of a hidden case that did not pass besides its number: the verdict's kind. Any detail (an
+# exception's line, name or text, an exit status, a signal, which limit) is the program's choice, so it could
+# spell out the hidden input a few bits at a time.
+HIDDEN_MESSAGES = {
+    Verdict.ERROR: "the program stopped with an error (what happened is shown for the examples only).",
+    Verdict.TIMEOUT: "time limit exceeded (what happened is shown for the examples only).",
+}
 
 
 def judge(request: JudgeRequest, *, should_stop: Callable[[], bool] | None = None) -> JudgeResult:
@@ -36,13 +43,22 @@ def judge(request: JudgeRequest, *, should_stop: Callable[[], bool] | None = Non
     results: list[CaseResult] = []
     first_failure: tuple[int, TestCase, _Outcome] | None = None
     code_lines = code.count("\n") + 1
+    used_wall_ms = used_cpu_ms = 0.0
+    budget_spent = False
     with open_harness(code, limits) as harness:
         if harness.compile_error is not None:
             return _not_compiled(harness.compile_error, len(request.cases))
         for index, case in enumerate(request.cases):
             if should_stop is not None and should_stop():
                 raise JudgeStopped(f"stopped before test case {index + 1} of {len(request.cases)}")
+            if request.budget is not None and (
+                used_wall_ms >= request.budget.wall_ms or used_cpu_ms >= request.budget.cpu_ms
+            ):
+                budget_spent = True
+                break
             raw = harness.run(case.input.encode("utf-8"))
+            used_wall_ms += raw.wall_ms
+            used_cpu_ms += raw.cpu_ms
             outcome = _decide(raw, case, limits, code_lines)
             results.append(
                 CaseResult(
@@ -58,29 +74,37 @@ def judge(request: JudgeRequest, *, should_stop: Callable[[], bool] | None = Non
                 first_failure = (index, case, outcome)
             if outcome.verdict is Verdict.TIMEOUT:
                 break  # every further case would likely wait out its limit too: the student waits for nothing
+            if request.stop_at_hidden_failure and not case.visible and outcome.verdict is not Verdict.PASSED:
+                break
     passed = sum(result.verdict is Verdict.PASSED for result in results)
     verdict, message = Verdict.PASSED, None
     if first_failure is not None:
         index, case, outcome = first_failure
         verdict, message = outcome.verdict, _message(index, case, outcome)
+    elif budget_spent and request.budget is not None:
+        verdict, message = Verdict.TIMEOUT, _budget_message(request.budget, len(results), len(request.cases))
     return JudgeResult(
         verdict=verdict,
         passed_count=passed,
         failed_count=len(request.cases) - passed,
-        runtime_ms=sum(result.runtime_ms for result in results),
+        runtime_ms=_shown_runtime(results, request.cases),
         peak_memory_kb=max((result.memory_kb for result in results), default=0),
         message=message,
         cases=results,
+        budget_spent=budget_spent,
     )
+
+
+def _shown_runtime(results: list[CaseResult], cases: Sequence[TestCase]) -> int | None:
+    """The CPU time of the visible cases that ran: a hidden case's time could follow the size of its input."""
+    shown = [result.runtime_ms for result in results if cases[result.index].visible]
+    return sum(shown) if shown else None
 
 
 @dataclass(frozen=True)
 class _Outcome:
     verdict: Verdict
-    error: str | None  # the whole story, for CaseResult.error
-    # The same, without anything the case's input could have shaped (an exception's text may quote it), for
-    # the submission's message when the case is hidden. None when `error` is already safe to show.
-    hidden_error: str | None = None
+    error: str | None  # the whole story, for CaseResult.error and a visible case's message
 
 
 def _decide(raw: RawRun, case: TestCase, limits: Limits, code_lines: int) -> _Outcome:
@@ -100,46 +124,33 @@ def _decide(raw: RawRun, case: TestCase, limits: Limits, code_lines: int) -> _Ou
         hint = CRASH_HINTS.get(raw.signal, "")
         return _Outcome(Verdict.ERROR, f"The program crashed ({_signal_name(raw.signal)}).{hint}")
     if raw.exit_code != 0:
-        # Everything below is the program's own choice: its exit status (8 bits), its exception's name and text,
-        # even the whole report (it can write to the report's descriptor). So a hidden case's message keeps only
-        # what cannot spell out its input: a built-in exception's name and a line of the code (a few bits, like
-        # the verdict itself).
+        # The program's own report (it can write to the report's descriptor too): only ever shown for a visible case.
         report = raw.report
         if report is None:
-            return _Outcome(
-                Verdict.ERROR,
-                f"The program exited with status {raw.exit_code}.",
-                "The program exited with a non-zero status.",
-            )
+            return _Outcome(Verdict.ERROR, f"The program exited with status {raw.exit_code}.")
         if report["type"] == "MemoryError":
             return _Outcome(Verdict.ERROR, f"Memory limit exceeded ({limits.memory_mb} MB).")
         line = report["line"]
         # A line past the end of the code is not one of the program's: a forged report or an exec'd string.
         where = f" (line {line})" if line is not None and line <= code_lines else ""
-        hidden_name = report["type"] if _builtin_exception(report["type"]) else "The program raised an exception"
-        return _Outcome(
-            Verdict.ERROR,
-            _clean(f"{report['message'] or report['type']}{where}"),
-            _clean(f"{hidden_name}{where}"),
-        )
+        return _Outcome(Verdict.ERROR, _clean(f"{report['message'] or report['type']}{where}"))
     if _normalized(raw.stdout) != _normalized(case.expected.encode("utf-8")):
         return _Outcome(Verdict.FAILED, None)
     return _Outcome(Verdict.PASSED, None)
-
-
-def _builtin_exception(name: str) -> bool:
-    """Whether `name` is one of Python's own exceptions: a name from that short list is all a hidden case's
-    message may tell, since the program names its own classes (`type(input(), (Exception,), {})`)."""
-    kind = getattr(builtins, name, None)
-    return isinstance(kind, type) and issubclass(kind, BaseException)
 
 
 def _message(index: int, case: TestCase, outcome: _Outcome) -> str:
     number = index + 1
     if outcome.verdict is Verdict.FAILED:
         return f"Wrong answer on test case {number}."
-    error = outcome.error if case.visible or outcome.hidden_error is None else outcome.hidden_error
-    return f"Test case {number}: {error}"
+    return f"Test case {number}: {outcome.error if case.visible else HIDDEN_MESSAGES[outcome.verdict]}"
+
+
+def _budget_message(budget: Budget, run: int, total: int) -> str:
+    return (
+        f"Time limit exceeded: test cases 1-{run} of {total} together used the submission's whole budget "
+        f"({_seconds(budget.wall_ms)} of real time or {_seconds(budget.cpu_ms)} of CPU time)."
+    )
 
 
 def _not_compiled(error: CompileError, case_count: int) -> JudgeResult:
@@ -149,7 +160,7 @@ def _not_compiled(error: CompileError, case_count: int) -> JudgeResult:
         verdict=Verdict.ERROR,
         passed_count=0,
         failed_count=case_count,
-        runtime_ms=0,
+        runtime_ms=None,
         peak_memory_kb=0,
         message=_clean(f"{label}{where}: {error.message}"),
         cases=[],

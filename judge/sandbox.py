@@ -1,12 +1,15 @@
 """Starting the sandbox and talking to the harness inside it (the trusted side of the protocol in _harness.py)."""
 
 import ast
+import functools
 import json
 import marshal
+import mmap
 import os
 import select
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -20,6 +23,10 @@ from judge.model import JudgeFailure, Limits, SandboxStatus, SandboxUnavailable
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 SECCOMP_DIR = "/usr/lib/python3/dist-packages"
+# The locale the interpreter switches the C locale to (PEP 538): without it, it runs in plain "C".
+COERCED_LOCALE = "/usr/lib/locale/C.utf8"
+PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3  # ELF segment types
+DT_NULL, DT_NEEDED, DT_STRTAB = 0, 1, 5  # ELF dynamic section tags
 UNSANDBOXED_SWITCH = "BEKRIN_JUDGE_UNSANDBOXED"
 SANDBOX_UID = 65534  # nobody, inside the sandbox and, when the judge runs as root, outside too
 HARNESS_SOURCE = (Path(__file__).parent / "_harness.py").read_text(encoding="utf-8")
@@ -103,18 +110,101 @@ def bwrap_prefix(info_fd: int | None) -> list[str]:
         "--as-pid-1",
         "--new-session",  # no controlling terminal: /dev/tty cannot be opened, TIOCSTI cannot inject
         "--clearenv",
-        "--ro-bind", "/usr", "/usr",
+        *interpreter_mounts(),
     ]  # fmt: skip
     if info_fd is not None:
         argv += ["--info-fd", str(info_fd)]  # tells the pid of the sandbox's init, the handle to kill all of it
     for top in ("/bin", "/lib", "/lib64", "/sbin"):
         if os.path.islink(top):  # merged /usr: the links keep the interpreter's library paths working
             argv += ["--symlink", os.readlink(top), top]
-        elif os.path.isdir(top):
-            argv += ["--ro-bind", top, top]
     # No /proc: a case could otherwise open the harness's pipes through /proc/<pid>/fd.
     argv += ["--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/"]
     return [*argv, "--"]
+
+
+@functools.cache
+def interpreter_mounts() -> tuple[str, ...]:
+    """bwrap options that bind, read-only, only what the interpreter needs: SYSTEM_PYTHON (and the links to it),
+    its standard library with the extension modules, the seccomp module, the C.UTF-8 locale, and the shared
+    libraries all of them load, ld.so included. Nothing else of /usr: no other program, no /usr/local, no
+    /usr/share. Found once per process by reading the files' ELF headers, without starting anything."""
+    python = os.path.realpath(SYSTEM_PYTHON)
+    # Where the interpreter itself looks for its landmark os.py: <prefix>/lib/python3.X next to <prefix>/bin.
+    stdlib = os.path.join(os.path.dirname(os.path.dirname(python)), "lib", os.path.basename(python))
+    if not os.path.isfile(os.path.join(stdlib, "os.py")):
+        raise SandboxUnavailable(f"the standard library of {SYSTEM_PYTHON} is not in {stdlib}")
+    extensions = [
+        os.path.join(root, name) for root, _, names in os.walk(stdlib) for name in names if name.endswith(".so")
+    ]
+    seccomp_files = [entry.path for entry in os.scandir(SECCOMP_DIR) if entry.name.startswith("seccomp.")]
+    options = []
+    link = SYSTEM_PYTHON
+    while os.path.islink(link):  # /usr/bin/python3 -> python3.11: the interpreter finds its prefix through it
+        target = os.readlink(link)
+        options += ["--symlink", target, link]
+        link = os.path.normpath(os.path.join(os.path.dirname(link), target))
+    for path in (python, stdlib, *seccomp_files):
+        options += ["--ro-bind", path, path]
+    if os.path.isdir(COERCED_LOCALE):
+        options += ["--ro-bind", COERCED_LOCALE, COERCED_LOCALE]
+    for library in _shared_libraries(python, [*extensions, *seccomp_files]):
+        # At the path ld.so opens (/lib/x86_64-linux-gnu is /usr/lib/x86_64-linux-gnu through the /lib link).
+        target = os.path.join(os.path.realpath(os.path.dirname(library)), os.path.basename(library))
+        options += ["--ro-bind", library, target]
+    return tuple(options)
+
+
+def _shared_libraries(program: str, modules: list[str]) -> list[str]:
+    """ld.so and every library the program and the modules load, directly or through another library, each as
+    the path where ld.so finds it. The sandbox has no /etc/ld.so.cache, so ld.so searches only its default
+    directories: its own (the multiarch one on Debian), /lib and /usr/lib."""
+    loader, needed = _elf_dependencies(program)
+    if loader is None:
+        raise SandboxUnavailable(f"{SYSTEM_PYTHON} names no program interpreter (ld.so)")
+    directories = (os.path.dirname(os.path.realpath(loader)), "/lib", "/usr/lib")
+    found: dict[str, None] = {loader: None}
+    pending = [*needed, *(name for module in modules for name in _elf_dependencies(module)[1])]
+    while pending:
+        name = pending.pop()
+        path = next((f"{d}/{name}" for d in directories if os.path.exists(f"{d}/{name}")), None)
+        if path is not None and path not in found:  # one missing breaks only its module, as outside
+            found[path] = None
+            pending += _elf_dependencies(path)[1]
+    return list(found)
+
+
+def _elf_dependencies(path: str) -> tuple[str | None, list[str]]:
+    """The program interpreter (PT_INTERP) and the libraries (DT_NEEDED) of a 64-bit little-endian ELF file."""
+    with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data[:6] != b"\x7fELF\x02\x01":
+            raise SandboxUnavailable(f"{path} is not a 64-bit little-endian ELF file")
+        (table,) = struct.unpack_from("<Q", data, 32)  # e_phoff
+        entry_size, count = struct.unpack_from("<HH", data, 54)  # e_phentsize, e_phnum
+        # (p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz) of each segment
+        segments: list[tuple[int, ...]] = [
+            struct.unpack_from("<IIQQQQ", data, table + n * entry_size) for n in range(count)
+        ]
+
+        def text(offset: int) -> str:
+            return data[offset : data.find(b"\0", offset)].decode("utf-8", "replace")
+
+        def file_offset(address: int) -> int:
+            return next(o + address - a for t, _, o, a, _, n in segments if t == PT_LOAD and a <= address < a + n)
+
+        loader, names, strings = None, [], 0
+        for kind, _, offset, _, _, size in segments:
+            if kind == PT_INTERP:
+                loader = text(offset)
+            elif kind == PT_DYNAMIC:
+                for position in range(offset, offset + size, 16):
+                    tag, value = struct.unpack_from("<qQ", data, position)
+                    if tag == DT_NULL:
+                        break
+                    if tag == DT_NEEDED:
+                        names.append(value)
+                    elif tag == DT_STRTAB:
+                        strings = file_offset(value)
+        return loader, [text(strings + name) for name in names]
 
 
 def as_sandbox_user() -> dict[str, Any]:

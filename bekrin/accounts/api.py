@@ -68,8 +68,8 @@ class LoginOut(serializers.Serializer):
 
 
 class LoginView(PublicApiView):
-    """A wrong email and a wrong password get the same 400; 10 failures in a row from one address for one email
-    get 429 until a cool-off ends."""
+    """A wrong email and a wrong password get the same 400; 10 failures from one address for one email, or 20
+    from one address over any emails, get 429 until a cool-off ends."""
 
     @extend_schema(
         request=LoginIn,

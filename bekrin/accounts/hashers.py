@@ -28,6 +28,15 @@ class InitialPasswordHasher(PBKDF2PasswordHasher):
     algorithm = "pbkdf2_sha256_initial"
     iterations = 1_000
 
+    def verify(self, password: str, encoded: str) -> bool:
+        correct = super().verify(password, encoded)
+        if not correct:
+            # A wrong password costs one hash of the preferred hasher (Argon2), as on an Argon2 account and for an
+            # unknown email (Django hashes the password once there); a fast answer would tell an attacker that the
+            # account still has its generated password. A right one costs the same: Django re-hashes it with Argon2.
+            make_password(password)
+        return correct
+
 
 def initial_password() -> str:
     """A random password of at least 96 bits, typed easily from paper: `k7mqp-x3ret-…` (4 groups of 5)."""

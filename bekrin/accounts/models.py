@@ -47,7 +47,7 @@ class User(AbstractBaseUser):
     """Decision 5: `password` lives in column password_hash, Django's date_joined in created_at.
 
     Permissions are by role, not Django's group/permission tables, so the user table gets only the two extra
-    columns the ERD allows (is_staff, is_superuser): staff reach the whole admin, nobody else reaches it.
+    columns the ERD allows (is_staff, is_superuser): bekrin.accounts.permissions decides what staff reach.
     """
 
     organization = models.ForeignKey(
@@ -85,10 +85,14 @@ class User(AbstractBaseUser):
         self.email = normalize_email(self.email)
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
-        return self.is_active and (self.is_superuser or self.is_staff)
+        from bekrin.accounts.permissions import admin_permits  # the rule by role lives with the other permissions
+
+        return admin_permits(self, perm)
 
     def has_module_perms(self, app_label: str) -> bool:
-        return self.is_active and (self.is_superuser or self.is_staff)
+        from bekrin.accounts.permissions import is_admin_user
+
+        return is_admin_user(self)
 
     @property
     def is_teacher(self) -> bool:

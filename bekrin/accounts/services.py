@@ -1,6 +1,7 @@
 """Login and logout: token issue and revocation, with brute-force protection from django-axes. Creating and
 changing users: one email is one account; a chosen password passes Django's validators and is hashed with the
 default (Argon2) hasher; without one, an initial password is generated as for bulk imports (bekrin.accounts.hashers).
+A changed password ends every login made with the old one (`user_update`).
 """
 
 from typing import TypedDict, Unpack
@@ -32,7 +33,8 @@ def auth_login(*, request: HttpRequest, email: str, password: str) -> tuple[Auth
     """A new token for valid credentials. Wrong email and wrong password fail alike.
 
     The lock is checked before the password, so the tenth failure still answers 400 and only later tries are
-    refused; axes keys failures on (email, address) together so one child cannot lock out a whole school.
+    refused; axes keys failures on (email, address) together so one child cannot lock out a whole school, and
+    counts one address's failures over all emails against a higher limit (bekrin/accounts/lockout.py).
     """
     credentials = {"email": normalize_email(email)}
     if AxesProxyHandler.is_locked(request, credentials):
@@ -58,12 +60,14 @@ class UserChanges(TypedDict, total=False):
     password: str
 
 
-def _email_taken() -> DomainError:
-    return DomainError(
-        _("A user with this email already exists."),
-        code="email_taken",
-        fields={"email": [_("A user with this email already exists.")]},
-    )
+class EmailTaken(DomainError):
+    """400 on field `email`: emails are logins, so one email is one account across every organization."""
+
+    code = "email_taken"
+
+    def __init__(self) -> None:
+        message = _("A user with this email already exists.")
+        super().__init__(message, fields={"email": [message]})
 
 
 def email_check_free(*, email: str, exclude_user_id: int | None = None) -> str:
@@ -81,7 +85,7 @@ def email_check_free(*, email: str, exclude_user_id: int | None = None) -> str:
     if exclude_user_id is not None:
         others = others.exclude(pk=exclude_user_id)
     if others.exists():
-        raise _email_taken()
+        raise EmailTaken()
     return normalized
 
 
@@ -102,7 +106,7 @@ def _save_unique_email(user: User, update_fields: list[str] | None = None) -> No
             user.save(update_fields=update_fields)
     except IntegrityError as error:
         if User.objects.filter(email=user.email).exclude(pk=user.pk).exists():
-            raise _email_taken() from error
+            raise EmailTaken() from error
         raise
 
 
@@ -139,7 +143,15 @@ def user_create(
 
 
 def user_update(*, user: User, **changes: Unpack[UserChanges]) -> list[str]:
-    """Apply the given changes; answers the names of the fields that really changed (empty when none did)."""
+    """Apply the given changes; answers the names of the fields that really changed (empty when none did).
+
+    Every path that changes a password comes here. A new password revokes every token of the user, the caller's
+    included: the API has no self-service password change, so the one who changes a password (staff) is never the
+    one whose logins end, and a user whose password changed logs in again with the new one. Sessions need no
+    revoking: Django keeps a digest of the password hash in each session and refuses one whose digest no longer
+    matches (a view that keeps its own session, as the admin's password form does, calls
+    `update_session_auth_hash` itself).
+    """
     changed: list[str] = []
     with transaction.atomic():
         if "email" in changes:
@@ -159,4 +171,6 @@ def user_update(*, user: User, **changes: Unpack[UserChanges]) -> list[str]:
             changed.append("password")
         if changed:
             _save_unique_email(user, [*changed, "updated_at"])
+        if "password" in changed:
+            AuthToken.objects.filter(user=user).delete()
     return changed

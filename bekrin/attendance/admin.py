@@ -6,6 +6,7 @@ from bekrin.core.admin import FoldedSearchAdmin
 
 @admin.register(AttendanceRecord)
 class AttendanceRecordAdmin(FoldedSearchAdmin):
+    read_only = True  # cells are saved through the attendance grid's service, which locks the group
     list_display = ("lesson_date", "student", "group", "status", "marked_by", "marked_at")
     list_filter = ("status", "group", ("lesson_date", admin.DateFieldListFilter))
     search_fields = ("student__full_name", "group__display_name", "note")

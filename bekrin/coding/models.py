@@ -153,3 +153,34 @@ class CodingProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_profile} · {self.exercise}: {self.status}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Gözləyir")
+    RUNNING = "running", _("Yoxlanılır")
+    DONE = "done", _("İdxal edildi")
+    FAILED = "failed", _("Alınmadı")
+
+
+class CodingImport(TenantModel):
+    """A task import whose reference solutions a judge worker checks (they are code: never run in the web
+    process). The request saves it `pending`; the worker imports, or records why not in the API's error shape."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    # The request's language, so the worker's messages read as the teacher's other answers do.
+    language = models.CharField(max_length=16)
+    tasks = models.JSONField(_("tasks"))
+    result = models.JSONField(null=True, blank=True)  # {created, updated, topics_created, task_ids}
+    error = models.JSONField(null=True, blank=True)  # {status, code, message, fields?}
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "coding_import"
+        verbose_name = _("task import")
+        verbose_name_plural = _("task imports")
+        constraints = [enum_check("status", ImportStatus.values)]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status}"

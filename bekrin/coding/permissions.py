@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from bekrin.accounts.models import STAFF_ROLES, Role
-from bekrin.coding.models import CodingSubmission, CodingTask, CodingTopic
+from bekrin.coding.models import CodingImport, CodingSubmission, CodingTask, CodingTopic
 from bekrin.core.tenancy import in_tenant
 
 
@@ -64,3 +64,14 @@ def can_view_submission(user: Any, submission: CodingSubmission) -> bool:
     if _is_staff(user):
         return _same_tenant(user, submission.organization_id)
     return _is_student(user) and submission.student_id == user.pk
+
+
+def imports_visible_to(user: Any) -> QuerySet[CodingImport]:
+    """Staff: the task imports of their organization (whoever of them started one)."""
+    if _is_staff(user):
+        return in_tenant(CodingImport.objects.all(), user)
+    return CodingImport.objects.none()
+
+
+def can_view_import(user: Any, coding_import: CodingImport) -> bool:
+    return _is_staff(user) and _same_tenant(user, coding_import.organization_id)

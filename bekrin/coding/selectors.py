@@ -2,6 +2,7 @@
 what its serializer needs, so a list costs a fixed number of queries."""
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,11 +14,13 @@ from django.utils import timezone
 
 from bekrin.coding.models import (
     FINAL_SUBMISSION_STATUSES,
+    CodingImport,
     CodingProgress,
     CodingSubmission,
     CodingTask,
     CodingTestCase,
     CodingTopic,
+    ImportStatus,
     SubmissionStatus,
 )
 from bekrin.groups.models import GroupMembership
@@ -114,13 +117,26 @@ def submission_list(
 
 
 def submission_wait_for_verdict(*, submission_id: int, seconds: float) -> bool:
-    """Poll the row until it has a final status or `seconds` pass; True when judged. Each read is its own
-    statement outside any transaction, so it sees the worker's commit as soon as it lands."""
+    """Poll the row until it has a final status or `seconds` pass; True when judged."""
+    submission = CodingSubmission.objects.filter(pk=submission_id)
+    return _wait_for_status(submission, FINAL_SUBMISSION_STATUSES, seconds=seconds)
+
+
+def import_wait_for_outcome(*, import_id: int, seconds: float) -> bool:
+    """Poll the import until a worker has recorded its outcome or `seconds` pass; True when it has."""
+    return _wait_for_status(
+        CodingImport.objects.filter(pk=import_id), (ImportStatus.DONE, ImportStatus.FAILED), seconds=seconds
+    )
+
+
+def _wait_for_status(row: QuerySet[Any], statuses: Sequence[str], *, seconds: float) -> bool:
+    """Each read is its own statement outside any transaction, so it sees the worker's commit as soon as it
+    lands."""
     deadline = time.monotonic() + seconds
     delay = 0.05
     while True:
-        current = CodingSubmission.objects.filter(pk=submission_id).values_list("status", flat=True).first()
-        if current in FINAL_SUBMISSION_STATUSES:
+        current = row.values_list("status", flat=True).first()
+        if current in statuses:
             return True
         remaining = deadline - time.monotonic()
         if remaining <= 0:

@@ -1,6 +1,19 @@
 """The judge's queue jobs (procrastinate, found by its autodiscovery of `tasks` modules). Workers run them:
 `manage.py procrastinate worker`, never the web process.
 
+Fairness between students. One student's backlog must never hold back another student's submission by more
+than one submission's time, however many workers run:
+- Each submission has a budget for all its cases together (JUDGE_SUBMISSION_WALL_MS / _CPU_MS, judge.Budget) and
+  stops at its first failed hidden case, so "one submission's time" is bounded: its budget plus one case.
+- Every judge job carries its student's procrastinate `lock` (`coding.student:<id>`): procrastinate never starts
+  a job while another job with the same lock is `doing`, so a student has at most one submission being judged
+  and the other workers stay free for everyone else. (A retried job waiting for its turn also holds its
+  student's later jobs back; only that student waits.)
+- A job's priority is its kind's (a fresh submission above a rejudge) minus the number of that student's
+  unjudged submissions queued before it, and procrastinate takes the highest priority first, oldest first among
+  equals. So a student's first waiting submission goes before anyone's second: with one worker, ten queued
+  submissions of one student and then one of another, the other's runs right after the one in hand.
+
 What happens when something dies:
 - The judge or the database fails inside a job: the exception is one of RETRIED_ON, so procrastinate schedules
   the job again with a growing wait, up to JUDGE_ATTEMPTS times. The submission went back to `pending` first.
@@ -25,9 +38,11 @@ from procrastinate.contrib.django import app
 from procrastinate.exceptions import JobAborted
 
 from bekrin.coding.services import (
+    IMPORT_TASK,
     JUDGE_QUEUE,
     JUDGE_TASK,
     SubmissionBusy,
+    import_run,
     submission_judge,
     submissions_requeue_forgotten,
 )
@@ -58,6 +73,17 @@ def judge_submission(context: JobContext, submission_id: int) -> None:
         )
     except JudgeStopped as stopped:
         raise JobAborted(f"submission {submission_id}: {stopped}") from stopped
+
+
+@app.task(
+    name=IMPORT_TASK,
+    queue=JUDGE_QUEUE,
+    # A database hiccup; a dead worker's import comes back through retry_stalled_jobs like a submission.
+    retry=RetryStrategy(max_attempts=JUDGE_ATTEMPTS, wait=1, exponential_wait=2, retry_exceptions=RETRIED_ON),
+)
+def import_tasks(import_id: int) -> None:
+    """A task import's reference solutions and writes (bekrin.coding.services.importing)."""
+    import_run(import_id=import_id)
 
 
 async def stalled_jobs_retry(*, seconds_since_heartbeat: float = STALLED_AFTER_SECONDS) -> int:

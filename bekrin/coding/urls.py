@@ -8,6 +8,7 @@ urlpatterns = [
     path("teacher/coding/tasks/<int:pk>", teacher.TaskDetailView.as_view(), name="coding-task"),
     path("teacher/coding/tasks/<int:pk>/restore", teacher.TaskRestoreView.as_view(), name="coding-task-restore"),
     path("teacher/coding/import", teacher.TaskImportView.as_view(), name="coding-import"),
+    path("teacher/coding/imports/<int:pk>", teacher.TaskImportStatusView.as_view(), name="coding-import-status"),
     path("teacher/coding/submissions", teacher.TeacherSubmissionListView.as_view(), name="coding-submissions"),
     path("teacher/coding/ranking", teacher.RankingView.as_view(), name="coding-ranking"),
     path("student/coding/tasks", student.StudentTaskListView.as_view(), name="student-coding-tasks"),

@@ -1,12 +1,17 @@
 """Admin building blocks: tenant scoping, Azerbaijani-aware search, soft-deleted rows visible and restorable."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from bekrin.core.errors import DomainError
 from bekrin.core.models import Organization
 from bekrin.core.search import filter_by_search
 from bekrin.core.tenancy import same_tenant
@@ -32,12 +37,87 @@ def _tenant_path_of(model: type[Model]) -> str | None:
 _SUPERUSER_FIELDS = ("organization", "is_staff", "is_superuser")
 
 
-class FoldedSearchAdmin(admin.ModelAdmin):
+def changed_values(form: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The cleaned values of the fields among `names` that the form changed: the "changes" a service applies."""
+    return {name: form.cleaned_data[name] for name in names if name in form.changed_data}
+
+
+def _choices_for(request: HttpRequest, related: type[Model]) -> QuerySet | None:
+    """The rows of `related` a staff user may pick: their school's, never a superuser; None when unrestricted."""
+    if _is_superuser(request):
+        return None
+    if related is Organization:
+        return Organization.objects.filter(pk=request.user.organization_id)  # type: ignore[union-attr,misc]
+    path = _tenant_path_of(related)
+    if path is None:
+        return None
+    choices = related._default_manager.filter(same_tenant(request.user, path))  # type: ignore[arg-type]
+    if "is_superuser" in {field.name for field in related._meta.get_fields()}:
+        choices = choices.exclude(is_superuser=True)
+    return choices
+
+
+class ScopedRawIdWidget(widgets.ForeignKeyRawIdWidget):
+    """Labels only ids the field accepts, so an id of another school typed into the URL shows nothing."""
+
+    def __init__(self, *args: Any, accepted: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accepted = accepted
+
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
+        try:
+            accepted = self.accepted.filter(**{self.rel.get_related_field().name: value}).exists()
+        except (ValueError, ValidationError):
+            return "", ""
+        return super().label_and_url_for_value(value) if accepted else ("", "")
+
+
+class TenantScopedMixin:
+    """Foreign keys of a form (a model's or an inline's) offer, accept and label only the staff user's school."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Choices and raw-id validation both use this queryset, so another school's ids are refused.
+        choices = _choices_for(request, db_field.related_model)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if choices is not None and isinstance(getattr(formfield, "widget", None), widgets.ForeignKeyRawIdWidget):
+            raw = formfield.widget
+            formfield.widget = ScopedRawIdWidget(raw.rel, raw.admin_site, using=raw.db, accepted=formfield.queryset)
+        return formfield
+
+
+class ReadOnlyMixin:
+    """Rows the admin shows and never adds, changes or deletes."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, TenantScopedMixin, admin.TabularInline):
+    """Rows a service owns (memberships, answer keys, test cases): shown beside their parent, written elsewhere."""
+
+    extra = 0
+
+
+class FoldedSearchAdmin(TenantScopedMixin, admin.ModelAdmin):
     """Staff see and pick only their own organization's rows (superusers see all), cannot move rows to another
-    school or grant admin rights, and search finds "Əli" by "əli" or "ƏLİ" whatever the database's locale."""
+    school or grant admin rights, and search finds "Əli" by "əli" or "ƏLİ" whatever the database's locale.
+
+    Nothing is deleted by the stock Delete button or "delete selected": deletions have consequences (balances,
+    logins, history) that only the services and the soft-delete actions keep. Admins of rows a service owns set
+    `read_only`; what each role may open is decided by `User.has_perm` (bekrin.accounts.permissions).
+    """
 
     # The lookup path from the row to its organization; models without the column reach it through a relation.
     tenant_path = "organization"
+    read_only = False
 
     def rows(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request)
@@ -48,15 +128,26 @@ class FoldedSearchAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(same_tenant(request.user, self.tenant_path))  # type: ignore[arg-type]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        # Choices and raw-id validation both use this queryset, so another school's ids are refused.
-        related = db_field.related_model
-        if not _is_superuser(request):
-            if related is Organization:
-                kwargs["queryset"] = Organization.objects.filter(pk=request.user.organization_id)  # type: ignore[union-attr,misc]
-            elif (path := _tenant_path_of(related)) is not None:
-                kwargs["queryset"] = related._default_manager.filter(same_tenant(request.user, path))  # type: ignore[arg-type]
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self.read_only and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self.read_only and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A service refusing the save (a taken email, a weak password) rolls the form's transaction back and is
+        # shown as a message on the same form, not as a 500.
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = tuple(super().get_readonly_fields(request, obj))
@@ -67,9 +158,15 @@ class FoldedSearchAdmin(admin.ModelAdmin):
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         filters = super().get_list_filter(request)
-        if _is_superuser(request):
-            return filters
-        return [f for f in filters if not (isinstance(f, str) and f.endswith("organization"))]
+        if not _is_superuser(request):
+            filters = [f for f in filters if not (isinstance(f, str) and f.endswith("organization"))]
+        # A relation's filter lists only the related rows the visible rows point at, not every school's.
+        return [
+            (f, admin.RelatedOnlyFieldListFilter)
+            if isinstance(f, str) and get_fields_from_path(self.model, f)[-1].is_relation
+            else f
+            for f in filters
+        ]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not _is_superuser(request) and hasattr(obj, "organization_id"):

@@ -6,12 +6,20 @@ is for people (Azerbaijani unless the client asks for English), `fields` maps an
 """
 
 import logging
+import sys
 from typing import Any
 
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from psycopg_pool import PoolTimeout
 from rest_framework import exceptions, status
@@ -59,7 +67,7 @@ def error_body(code: str, message: str, fields: Any = None) -> dict[str, Any]:
     return {"error": body}
 
 
-def database_busy(exc: BaseException) -> bool:
+def database_busy(exc: BaseException | None) -> bool:
     """The error of a request that waited DB_POOL_TIMEOUT seconds for a pooled connection and got none."""
     return isinstance(exc, OperationalError) and isinstance(exc.__cause__, PoolTimeout)
 
@@ -72,6 +80,24 @@ def busy_error() -> dict[str, Any]:
     """The 503 body for a full connection pool (sent with BUSY_HEADERS)."""
     logger.warning("Every database connection of the pool stayed busy; answered 503")
     return error_body("busy", _("The server is busy right now; try again in a moment."))
+
+
+REQUEST_ERRORS = (SuspiciousOperation, BadRequest, MultiPartParserError)
+
+
+def request_refusal(exc: BaseException | None) -> tuple[int, dict[str, Any]]:
+    """The status and body for Django's refusal of a malformed request (one of REQUEST_ERRORS), raised wherever
+    the request is read (a view, DRF's parsers, the CSRF check): more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields or
+    query parameters, more than DATA_UPLOAD_MAX_NUMBER_FILES files, a body over DATA_UPLOAD_MAX_MEMORY_SIZE, or
+    any other bad request. The API's handler and handler400 (the admin, middleware) both answer with it."""
+    if isinstance(exc, RequestDataTooBig):
+        return status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, error_body("too_large", _("The request body is too large."))
+    if isinstance(exc, TooManyFieldsSent):
+        message = _("The request has too many fields or query parameters.")
+        return status.HTTP_400_BAD_REQUEST, error_body("too_many_fields", message)
+    if isinstance(exc, TooManyFilesSent):
+        return status.HTTP_400_BAD_REQUEST, error_body("too_many_files", _("The request has too many files."))
+    return status.HTTP_400_BAD_REQUEST, error_body("bad_request", _("The request is malformed."))
 
 
 _DRF_CODES = {
@@ -101,11 +127,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if database_busy(exc):
         return Response(busy_error(), status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=BUSY_HEADERS)
-    if isinstance(exc, RequestDataTooBig):
-        return Response(
-            error_body("too_large", _("The request body is too large.")),
-            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-        )
+    if isinstance(exc, REQUEST_ERRORS):
+        refused_status, body = request_refusal(exc)
+        return Response(body, status=refused_status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -141,7 +165,19 @@ def json_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return JsonResponse(error_body("not_found", _("Not found.")), status=404)
 
 
+def json_bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """handler400: a request Django refuses outside an API view (the admin, a middleware) answers in the error
+    shape too. (With DEBUG on, Django shows its technical page with the same status instead.)"""
+    refused_status, body = request_refusal(exception)
+    return JsonResponse(body, status=refused_status)
+
+
 def json_server_error(request: HttpRequest) -> JsonResponse:
+    """handler500. Django calls it while handling the exception, so a full connection pool met in a middleware
+    (the session or the user loaded before any view) still answers 503 busy, as DatabaseBusyMiddleware does for
+    views."""
+    if database_busy(sys.exc_info()[1]):
+        return JsonResponse(busy_error(), status=503, headers=BUSY_HEADERS)
     return JsonResponse(
         error_body("server_error", _("Something went wrong on our side; it has been logged.")), status=500
     )

@@ -12,7 +12,10 @@ from typing import Any
 
 from django.db.backends.utils import CursorWrapper
 
-ERD_PATH = Path(__file__).resolve().parents[2] / "docs" / "schema" / "erd.json"
+SCHEMA_DOCS = Path(__file__).resolve().parents[2] / "docs" / "schema"
+ERD_PATH = SCHEMA_DOCS / "erd.json"
+# Tables of ours outside the ERD (the audit trail), each named with its reason; only these are accepted.
+EXTENSIONS_PATH = SCHEMA_DOCS / "EXTENSIONS.md"
 
 # Tables that belong to the frameworks we use, not to the ERD.
 FRAMEWORK_TABLE_PREFIXES = ("django_", "auth_", "knox_", "axes_", "procrastinate_")
@@ -23,6 +26,12 @@ ENUM_EXTRA_VALUES = {("coding_submission", "status"): {"pending", "running"}}
 
 def load_erd() -> dict[str, Any]:
     return json.loads(ERD_PATH.read_text(encoding="utf-8"))
+
+
+def load_extension_tables() -> frozenset[str]:
+    """The tables EXTENSIONS.md lists: the first cell of each table row, "| `name` | reason |"."""
+    text = EXTENSIONS_PATH.read_text(encoding="utf-8")
+    return frozenset(re.findall(r"^\| `(\w+)` \|", text, flags=re.MULTILINE))
 
 
 @dataclass
@@ -127,8 +136,14 @@ def _column_problems(table: str, spec: dict[str, Any], live: LiveTable, enums: d
     return problems
 
 
-def schema_drift(erd: dict[str, Any], live_tables: dict[str, LiveTable]) -> list[str]:
-    """Every way the live schema differs from the ERD, one readable line each; empty when they match."""
+def schema_drift(
+    erd: dict[str, Any], live_tables: dict[str, LiveTable], extension_tables: frozenset[str] | None = None
+) -> list[str]:
+    """Every way the live schema differs from the ERD, one readable line each; empty when they match.
+
+    `extension_tables` (default: those of EXTENSIONS.md) may exist beside the ERD's and must."""
+    if extension_tables is None:
+        extension_tables = load_extension_tables()
     problems: list[str] = []
     for table, table_spec in erd["tables"].items():
         live = live_tables.get(table)
@@ -153,6 +168,12 @@ def schema_drift(erd: dict[str, Any], live_tables: dict[str, LiveTable]) -> list
             if not any(all(f"{column} IS NOT NULL" in d for column in needed) for d in live.checks):
                 problems.append(f"{table}: CHECK ({check}) is missing")
     for table in sorted(live_tables):
-        if table not in erd["tables"] and not table.startswith(FRAMEWORK_TABLE_PREFIXES):
+        if (
+            table not in erd["tables"]
+            and table not in extension_tables
+            and not table.startswith(FRAMEWORK_TABLE_PREFIXES)
+        ):
             problems.append(f"{table}: table is not in the ERD")
+    for table in sorted(extension_tables - set(live_tables)):
+        problems.append(f"{table}: extension table is missing")
     return problems

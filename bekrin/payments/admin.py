@@ -3,9 +3,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from bekrin.core.admin import SoftDeleteAdmin
+from bekrin.core.admin import SoftDeleteAdmin, changed_values
 from bekrin.payments.models import Payment
-from bekrin.payments.services import payment_delete, payment_restore
+from bekrin.payments.services import payment_delete, payment_restore, payment_update
 
 
 @admin.register(Payment)
@@ -18,10 +18,13 @@ class PaymentAdmin(SoftDeleteAdmin):
     search_fields = ("receipt_no", "student__full_name", "student__email", "title")
     date_hierarchy = "payment_date"
     list_select_related = ("student", "group")
-    readonly_fields = ("student", "amount", "status", "receipt_no", "created_by", "organization")
+    readonly_fields = ("student", "group", "amount", "status", "receipt_no", "created_by", "organization")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        payment_update(payment=obj, changes=changed_values(form, ("payment_date", "title", "method", "note")))  # type: ignore[arg-type]
 
     def soft_delete(self, obj: Any) -> None:
         payment_delete(payment=obj)

@@ -24,10 +24,14 @@ from bekrin.groups.models import StudyGroup
 from bekrin.payments.models import BALANCE_STATUSES, Payment, PaymentMethod, PaymentStatus
 from bekrin.students.models import StudentProfile
 
-# A generated number is retried when a receipt number given by hand took it between our max() and our insert.
+# A generated number is retried when a concurrent writer took it between our max() and our insert.
 _RECEIPT_ATTEMPTS = 5
-# Numbers longer than this are not ours (and would not fit a bigint); they never take part in the sequence.
-_MAX_SEQUENCE_DIGITS = 12
+# Generated numbers are `<prefix>` + exactly this many digits, and only numbers of that shape move the sequence.
+# A school would need a million receipts in one year to outgrow it (its next creates then answer 409 receipt_busy).
+_SEQUENCE_DIGITS = 6
+# The generated shape of any school and year (`2026-000123`, `7-2026-000123`) is the generator's alone: a client
+# that typed `2026-999999` would end the year's sequence for everyone, so such numbers are refused.
+_GENERATED_SHAPE = re.compile(rf"(?:[0-9]+-)?[0-9]{{4}}-[0-9]{{{_SEQUENCE_DIGITS}}}")
 
 
 class PaymentChanges(TypedDict, total=False):
@@ -75,17 +79,19 @@ def receipt_next(*, organization_id: int | None, year: int) -> str:
 
     The advisory lock serializes generators of one sequence until they commit, so max()+1 is never handed out
     twice. Numbers taken by rolled-back transactions are simply skipped over: gaps are allowed, duplicates not.
+    Only numbers of the generated shape count, and clients may not type that shape, so no hand-typed number (however
+    long) moves the sequence.
     """
     prefix = receipt_prefix(organization_id=organization_id, year=year)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"payment.receipt_no:{prefix}"])
-    pattern = rf"^{re.escape(prefix)}[0-9]{{1,{_MAX_SEQUENCE_DIGITS}}}$"
+    pattern = rf"^{re.escape(prefix)}[0-9]{{{_SEQUENCE_DIGITS}}}$"
     last = (
         Payment.all_objects.filter(receipt_no__regex=pattern)
         .annotate(sequence=Cast(Substr("receipt_no", len(prefix) + 1), BigIntegerField()))
         .aggregate(last=Max("sequence"))["last"]
     )
-    return f"{prefix}{(last or 0) + 1:06d}"
+    return f"{prefix}{(last or 0) + 1:0{_SEQUENCE_DIGITS}d}"
 
 
 def _lock_student(student_id: int) -> StudentProfile:
@@ -107,6 +113,12 @@ def _receipt_taken(receipt_no: str) -> Conflict:
         code="duplicate_receipt_no",
         fields={"receipt_no": [_("Already used.")]},
     )
+
+
+def _check_given_receipt_no(receipt_no: str) -> None:
+    if _GENERATED_SHAPE.fullmatch(receipt_no):
+        problem = _("Numbers like 2026-000123 are given automatically: leave the field empty or use another form.")
+        raise DomainError(problem, code="receipt_no_reserved", fields={"receipt_no": [problem]})
 
 
 def _insert(payment: Payment) -> bool:
@@ -137,8 +149,8 @@ def payment_create(
 ) -> Payment:
     """Record a payment and update the student's balance in the same transaction.
 
-    A receipt number given by the client must be unused (else Conflict, 409); without one, the next number of
-    the organization's sequence for the current year is generated.
+    A receipt number given by the client must be unused (else Conflict, 409) and not of the generated shape (400);
+    without one, the next number of the organization's sequence for the current year is generated.
     """
     _check_amount(amount)
     if method not in PaymentMethod.values or status not in PaymentStatus.values:
@@ -146,6 +158,8 @@ def payment_create(
     if group is not None and group.organization_id != student.organization_id:
         raise DomainError(_("The group belongs to another school."), fields={"group_id": [_("Not found.")]})
     given = (receipt_no or "").strip() or None
+    if given is not None:
+        _check_given_receipt_no(given)
     with transaction.atomic():
         _lock_student(student.pk)
         payment = Payment(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from bekrin.accounts.models import Role, User, normalize_email
-from bekrin.accounts.services import UserChanges, user_create, user_update
+from bekrin.accounts.services import EmailTaken, UserChanges, user_create, user_update
 from bekrin.core.errors import Conflict, DomainError, NotFound
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.services import memberships_end_all, memberships_resume, memberships_set_for_student
@@ -197,16 +197,24 @@ def parent_get_or_create(
 ) -> ParentResult:
     """The parent of the actor's organization with this email, or a new one (with a generated password when none
     is given). An email that belongs to anyone else is a 400 on field `email`; an existing parent is not changed.
+
+    Two requests that both find no parent both try to create one (siblings saved at once): the unique email lets
+    one insert win and makes the other wait for it to commit; the loser then finds the winner's parent and links.
     """
+    normalized = normalize_email(email)
     with transaction.atomic():
-        existing = User.objects.filter(email=normalize_email(email)).first()
-        if existing is not None:
-            if existing.role != Role.PARENT or existing.organization_id != actor.organization_id:
-                message = _("A user with this email already exists.")
-                raise DomainError(message, code="email_taken", fields={"email": [message]})
-            ParentProfile.all_objects.get_or_create(user=existing)
-            return ParentResult(parent=existing, created=False)
-        return parent_create(actor=actor, full_name=full_name, email=email, phone=phone, password=password)
+        existing = User.objects.filter(email=normalized).first()
+        if existing is None:
+            try:
+                return parent_create(actor=actor, full_name=full_name, email=email, phone=phone, password=password)
+            except EmailTaken:
+                existing = User.objects.filter(email=normalized).first()
+                if existing is None:  # the other request's user was deleted again meanwhile
+                    raise
+        if existing.role != Role.PARENT or existing.organization_id != actor.organization_id:
+            raise EmailTaken()
+        ParentProfile.all_objects.get_or_create(user=existing)
+        return ParentResult(parent=existing, created=False)
 
 
 def parent_create(
@@ -235,6 +243,30 @@ def parent_create(
 def parent_update(*, parent: User, **changes: Unpack[UserChanges]) -> list[str]:
     """Apply the given changes; answers the names of the fields that really changed."""
     return user_update(user=parent, **changes)
+
+
+def parent_soft_delete(*, parent: User) -> None:
+    """As a student's (decision 8): the profile is marked deleted and the parent can no longer log in (tokens
+    revoked); links to children stay, so a restore brings the dashboard back as it was."""
+    with transaction.atomic():
+        profile = ParentProfile.all_objects.select_for_update().get(pk=parent.pk)
+        if profile.deleted_at is not None:
+            return
+        profile.mark_deleted()
+        profile.save(update_fields=["deleted_at", "updated_at"])
+        User.objects.filter(pk=parent.pk).update(is_active=False, updated_at=profile.deleted_at)
+        AuthToken.objects.filter(user_id=parent.pk).delete()
+
+
+def parent_restore(*, parent: User) -> None:
+    """Undo a soft delete: login works again."""
+    with transaction.atomic():
+        profile = ParentProfile.all_objects.select_for_update().get(pk=parent.pk)
+        if profile.deleted_at is None:
+            return
+        profile.mark_restored()
+        profile.save(update_fields=["deleted_at", "updated_at"])
+        User.objects.filter(pk=parent.pk).update(is_active=True, updated_at=timezone.now())
 
 
 def parent_link(*, actor: User, parent: User, student: User, relation: str | None = None) -> tuple[ParentStudent, bool]:

@@ -202,6 +202,19 @@ print(" ".join(out))
         "parent:1 init:1 everyone:1 group:1 canary:1 tgkill:1 sigqueue:1 pidfd:1 sigio:1 prlimit:1 renice:1 "
         "affinity:1 ptrace:1 process_vm_readv:1",
     ),
+    "the harness's pid with its upper bits set": Hostile(  # the kernel would read it as the harness's pid
+        CALLS
+        + """
+pid = ctypes.c_long(os.getppid() | 1 << 32)
+limit = (ctypes.c_ulong * 2)(0, 0)
+attempt("kill", lambda: libc.syscall(ctypes.c_long(62), pid, ctypes.c_long(9)))
+attempt("prlimit", lambda: libc.syscall(ctypes.c_long(302), pid, ctypes.c_long(0), limit, None))
+attempt("renice", lambda: libc.syscall(ctypes.c_long(141), ctypes.c_long(0), pid, ctypes.c_long(19)))
+print(" ".join(out))
+""",
+        Verdict.PASSED,
+        "kill:1 prlimit:1 renice:1",
+    ),
     "kernel interfaces a program never needs": Hostile(
         CALLS
         + """
@@ -406,3 +419,40 @@ def test_hostile_program_gets_its_verdict_and_harms_nothing(case: Hostile, host:
 def test_the_judge_works_normally_after_every_hostile_program(host: Host) -> None:
     result = judge(JudgeRequest("print(sum(map(int, input().split())))", [TestCase("2 3", "5")]))
     assert result.verdict == "passed"
+
+
+# The fcntl and ioctl commands that would make the kernel signal another process (SIGIO to a chosen owner),
+# as (syscall number on x86-64, command, what its third argument is). The kernel reads the command as 32 bits,
+# so the same command with its upper 32 bits set must be denied as well as the plain one.
+SIGNAL_OWNER_COMMANDS = {
+    "fcntl F_SETOWN": (72, 8, "pid"),
+    "fcntl F_SETSIG": (72, 10, "signal"),
+    "fcntl F_SETOWN_EX": (72, 15, "owner"),
+    "ioctl FIOSETOWN": (16, 0x8901, "pid pointer"),
+    "ioctl SIOCSPGRP": (16, 0x8902, "pid pointer"),
+}
+SIGNAL_OWNER_CALL = """
+import signal
+read_end, write_end = os.pipe()
+pid = ctypes.c_int(os.getppid())
+owner = (ctypes.c_int * 2)(1, os.getppid())  # struct f_owner_ex: F_OWNER_PID, the harness
+third = {
+    "pid": os.getppid(), "signal": int(signal.SIGKILL),
+    "owner": ctypes.addressof(owner), "pid pointer": ctypes.addressof(pid),
+}[ARGUMENT]
+for label, high in (("plain", 0), ("high bits", 1 << 32)):
+    attempt(label, lambda: libc.syscall(*map(ctypes.c_long, (NUMBER, read_end, COMMAND | high, third))))
+print(" ".join(out))
+"""
+
+
+@pytest.mark.parametrize(
+    ("number", "command", "argument"), SIGNAL_OWNER_COMMANDS.values(), ids=SIGNAL_OWNER_COMMANDS.keys()
+)
+def test_a_signal_owner_command_is_denied_even_with_its_upper_bits_set(
+    number: int, command: int, argument: str, host: Host
+) -> None:
+    code = CALLS + SIGNAL_OWNER_CALL.replace("NUMBER", str(number)).replace("COMMAND", str(command))
+    code = code.replace("ARGUMENT", repr(argument))
+    result = judge(JudgeRequest(code, [TestCase("", "plain:1 high bits:1", visible=True)], limits=FAST))
+    assert (result.verdict, result.cases[0].output) == ("passed", "plain:1 high bits:1\n"), result

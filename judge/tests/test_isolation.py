@@ -6,6 +6,8 @@ search works) and nothing else. The program knows the markers only shifted by on
 code and search needles never match: it shifts what it reads the same way before comparing.
 """
 
+import os
+
 from judge import JudgeRequest, Limits, TestCase, judge
 
 ROUNDS = 3
@@ -152,3 +154,33 @@ for top in ("/dev", "/"):
 print(found)
 """
     assert _judge_rounds(code) == ["[]\n"] * ROUNDS
+
+
+def test_a_case_sees_only_what_the_interpreter_needs_under_usr() -> None:
+    """Issue 11, item 16: nothing of /usr/local or /usr/share, no other program, only the interpreter's own
+    libraries. The host's /usr/local/bin and /usr/local/lib exist and hold files, so nothing here is vacuous."""
+    local_file = next(os.scandir("/usr/local/bin")).path
+    assert os.listdir("/usr/local/lib") and os.path.exists(local_file) and os.path.exists("/usr/share/doc")
+    code = f"""
+import os
+def entries(path):
+    try:
+        return sorted(os.listdir(path))
+    except OSError as exc:
+        return type(exc).__name__
+def opened(path):
+    try:
+        open(path, "rb").close()
+    except OSError as exc:
+        return type(exc).__name__
+    return "opened"
+print(entries("/usr"), entries("/usr/bin"), entries("/usr/local/bin"), entries("/usr/local/lib"))
+print(opened({local_file!r}), opened("/usr/share/doc"), opened("/usr/bin/env"), opened("/usr/lib/os-release"))
+print(sorted(name for name in os.listdir("/usr/lib") if not name.startswith("python3")))
+"""
+    python = os.path.basename(os.path.realpath("/usr/bin/python3"))
+    output = judge(JudgeRequest(code, [TestCase("", "")])).cases[0].output.splitlines()
+    assert output[0] == (f"['bin', 'lib', 'lib64'] {sorted(['python3', python])} FileNotFoundError FileNotFoundError")
+    assert output[1] == "FileNotFoundError FileNotFoundError FileNotFoundError FileNotFoundError"
+    libraries = ["x86_64-linux-gnu", *(["locale"] if os.path.isdir("/usr/lib/locale/C.utf8") else [])]
+    assert output[2] == str(sorted(libraries))  # the libraries and the C.UTF-8 locale, nothing else of /usr/lib

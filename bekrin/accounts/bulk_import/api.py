@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -17,6 +17,7 @@ from bekrin.accounts.bulk_import.services import users_import
 from bekrin.accounts.models import User
 from bekrin.core.errors import DomainError, PayloadTooLarge
 from bekrin.core.form_input import FormInputSerializer
+from bekrin.core.parsers import JsonParser
 from bekrin.core.views import STAFF, ApiView, query_params, validated
 
 
@@ -86,7 +87,7 @@ class UserBulkImportView(ApiView):
 
     allowed_roles = STAFF
     # JSON is accepted only so that a JSON body gets a clean 400 naming `file`.
-    parser_classes = (CsvBodyParser, MultiPartParser, JSONParser)
+    parser_classes = (CsvBodyParser, MultiPartParser, JsonParser)
 
     @extend_schema(
         parameters=[OpenApiParameter("dry_run", bool, description="true: check the file and count, write nothing")],

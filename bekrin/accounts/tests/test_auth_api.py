@@ -1,12 +1,16 @@
+import statistics
+import time
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from bekrin.accounts.hashers import initial_password, initial_password_hash
 from bekrin.testing.factories import PASSWORD, StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +130,49 @@ def test_ten_failures_lock_that_email_from_that_address_only_until_the_cool_off_
     # After the cool-off the lock is gone.
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=1))
     assert login("ali@bekrin.test", PASSWORD, address="10.0.0.1").status_code == 200
+
+
+def test_failures_over_many_emails_from_one_address_lock_that_address_only():
+    StudentFactory(email="ali@bekrin.test")
+    sprayed = [login(f"guess{number}@bekrin.test", "wrong", address="10.0.0.9") for number in range(25)]
+    assert sprayed[-1].status_code == 429
+    assert sprayed[-1].json()["error"]["code"] == "too_many_attempts"
+    # While the address is locked, a right password from it is refused too; other addresses are not locked.
+    assert login("ali@bekrin.test", PASSWORD, address="10.0.0.9").status_code == 429
+    assert login("ali@bekrin.test", PASSWORD, address="10.0.0.2").status_code == 200
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=1))
+    assert login("ali@bekrin.test", PASSWORD, address="10.0.0.9").status_code == 200
+
+
+def test_a_successful_login_does_not_clear_the_failures_of_its_address(settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
+    StudentFactory(email="ali@bekrin.test")
+    for number in range(3):
+        assert login(f"guess{number}@bekrin.test", "wrong", address="10.0.0.9").status_code == 400
+    # Logging in as oneself clears one's own failures, never the address's count for the other emails.
+    assert login("ali@bekrin.test", PASSWORD, address="10.0.0.9").status_code == 200
+    assert login("guess9@bekrin.test", "wrong", address="10.0.0.9").status_code == 400
+    assert login("ali@bekrin.test", PASSWORD, address="10.0.0.9").status_code == 429
+
+
+def median_login_seconds(email: str, password: str, address: str, tries: int) -> list[float]:
+    durations = []
+    for _ in range(tries):
+        started = time.perf_counter()
+        assert login(email, password, address=address).status_code == 400
+        durations.append(time.perf_counter() - started)
+    return durations
+
+
+def test_a_wrong_password_costs_the_same_for_an_unknown_email_an_argon2_account_and_a_generated_password():
+    StudentFactory(email="chosen@bekrin.test", password=make_password(PASSWORD))  # the default hasher: Argon2
+    StudentFactory(email="fresh@bekrin.test", password=initial_password_hash(initial_password()))
+    cases = {"unknown": "nobody@bekrin.test", "argon2": "chosen@bekrin.test", "initial": "fresh@bekrin.test"}
+    durations: dict[str, list[float]] = {case: [] for case in cases}
+    # Interleaved rounds, each case from its own address (below every limit), so load on the machine hits all alike.
+    for _ in range(3):
+        for number, (case, email) in enumerate(cases.items()):
+            durations[case] += median_login_seconds(email, "wrong-password", f"10.0.1.{number}", tries=1)
+    medians = {case: statistics.median(values) for case, values in durations.items()}
+    # Before, the generated-password account answered ~8 times faster than the others.
+    assert max(medians.values()) < 2.5 * min(medians.values()), medians

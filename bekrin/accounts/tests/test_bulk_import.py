@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from bekrin.accounts.bulk_import.reading import MAX_BYTES, MAX_ROWS
+from bekrin.accounts.bulk_import.services import MAX_TYPED_PASSWORDS
 from bekrin.accounts.models import Role, TeacherProfile, User
 from bekrin.groups.models import GroupMembership
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
@@ -375,6 +376,40 @@ def test_a_chosen_password_is_stored_with_the_strong_hasher_and_not_returned(tea
     ali = User.objects.get(email="ali@bekrin.test")
     assert identify_hasher(ali.password).algorithm == "argon2"
     assert ali.check_password("Günəşli-Bakı-2026")
+
+
+def typed_passwords_file(count):
+    rows = "".join(f"Şagird {n},sagird{n}@bekrin.test,Günəşli-Bakı-{n:04d}\n" for n in range(count))
+    return "full_name,email,password\n" + rows
+
+
+@pytest.mark.parametrize("query", ["", "?dry_run=true"])
+def test_a_file_with_more_typed_passwords_than_one_request_may_hash_is_refused_before_any_hashing(
+    teacher_client, query
+):
+    before = snapshot()
+    response = post_csv(teacher_client, typed_passwords_file(MAX_TYPED_PASSWORDS + 1), query=query)
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "too_many_passwords"
+    assert list(error["fields"]) == ["password"]
+    assert str(MAX_TYPED_PASSWORDS) in error["message"]
+    assert snapshot() == before
+
+
+def test_a_file_at_the_limit_of_typed_passwords_imports_them_all(teacher_client, settings):
+    # The bound is about Argon2's cost, not its result: a cheap hasher keeps this test fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Passwords typed for users who already exist are ignored, so they do not count against the limit.
+    StudentFactory(email="sagird0@bekrin.test")
+    response = post_csv(teacher_client, typed_passwords_file(MAX_TYPED_PASSWORDS + 1))
+
+    assert response.status_code == 200, response.content
+    assert response.json()["created"] == MAX_TYPED_PASSWORDS
+    assert User.objects.get(email=f"sagird{MAX_TYPED_PASSWORDS}@bekrin.test").check_password(
+        f"Günəşli-Bakı-{MAX_TYPED_PASSWORDS:04d}"
+    )
 
 
 # --- access and input ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -50,6 +50,7 @@ from bekrin.assessments.services import (
 )
 from bekrin.core.errors import NotFound
 from bekrin.core.form_input import FormInputSerializer
+from bekrin.core.parsers import JsonParser
 from bekrin.core.serializers import GroupRefOut, PersonRefOut
 from bekrin.core.views import STAFF, ApiView, ScopedIdField, query_params, validated
 from bekrin.groups.permissions import groups_visible_to
@@ -231,7 +232,7 @@ class TeacherTestListView(ApiView):
     """Tests of the caller's school; create one from an uploaded PDF (multipart) or a pdf_url (JSON)."""
 
     allowed_roles = STAFF
-    parser_classes = (JSONParser, MultiPartParser, FormParser)
+    parser_classes = (JsonParser, MultiPartParser, FormParser)
 
     def visible(self, user: User) -> QuerySet[Test]:
         return with_counts(tests_visible_to(user))
@@ -272,7 +273,7 @@ class TeacherTestDetailView(ApiView):
     """One test with its questions and answer key: read, change (also the PDF) or soft delete."""
 
     allowed_roles = STAFF
-    parser_classes = (JSONParser, MultiPartParser, FormParser)
+    parser_classes = (JsonParser, MultiPartParser, FormParser)
 
     def visible(self, user: User) -> QuerySet[Test]:
         return with_counts(tests_visible_to(user))

@@ -4,6 +4,7 @@ import re
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,18 +15,34 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.coding.api.common import TASK_ID, TeacherSubmissionOut, TopicBriefOut, present_params
-from bekrin.coding.models import CodingTask, CodingTestCase, CodingTopic, Difficulty, SubmissionStatus
-from bekrin.coding.permissions import submissions_visible_to, tasks_visible_to, topics_visible_to
-from bekrin.coding.selectors import RankingRow, coding_ranking, submission_list, task_detail, task_list, topic_list
+from bekrin.coding.models import (
+    CodingImport,
+    CodingTask,
+    CodingTestCase,
+    CodingTopic,
+    Difficulty,
+    ImportStatus,
+    SubmissionStatus,
+)
+from bekrin.coding.permissions import imports_visible_to, submissions_visible_to, tasks_visible_to, topics_visible_to
+from bekrin.coding.selectors import (
+    RankingRow,
+    coding_ranking,
+    import_wait_for_outcome,
+    submission_list,
+    task_detail,
+    task_list,
+    topic_list,
+)
 from bekrin.coding.services import (
     MAX_CODE_BYTES,
     MAX_POINTS,
     TaskChanges,
+    import_start,
     task_create,
     task_delete,
     task_restore,
     task_update,
-    tasks_import,
     topic_create,
 )
 from bekrin.core.errors import DomainError
@@ -313,23 +330,89 @@ def import_error(body: Any, fields: dict[str, list[str]]) -> DomainError:
     return DomainError(f"{prefix}, {field}: {messages[0]}" if prefix else f"{field}: {messages[0]}", fields=fields)
 
 
+class ImportStatusOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ImportStatus.choices)
+    result = ImportOut(allow_null=True, help_text="When `done`: what was imported.")
+    error = serializers.JSONField(
+        allow_null=True,
+        help_text="When `failed`: `{code, message, fields?}`, as the import itself would have answered; nothing was "
+        "written.",
+    )
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+def import_status(row: CodingImport) -> dict[str, Any]:
+    error = None
+    if row.error is not None:
+        error = {name: value for name, value in row.error.items() if name != "status"}
+    return ImportStatusOut(
+        {
+            "id": row.pk,
+            "status": row.status,
+            "result": row.result,
+            "error": error,
+            "created_at": row.created_at,
+            "finished_at": row.finished_at,
+        }
+    ).data
+
+
+def import_outcome(row: CodingImport) -> Response:
+    """What the import answers: the counts once done, the recorded error (same code, status and fields as the
+    import's own checks give), or 202 with where to read the outcome while a worker is still at it."""
+    if row.status == ImportStatus.DONE:
+        return Response(ImportOut(row.result).data)
+    if row.status == ImportStatus.FAILED and row.error is not None:
+        failure = DomainError(row.error["message"], code=row.error["code"], fields=row.error.get("fields"))
+        failure.status_code = row.error["status"]
+        raise failure
+    return Response(import_status(row), status=status.HTTP_202_ACCEPTED)
+
+
 class TaskImportView(ApiView):
     """Imports tasks from JSON, all or nothing: topics are created by name, a task with the same title and topic is
-    updated, and a given `reference_solution` must pass all its test cases in the judge (run in this request)."""
+    updated, and a given `reference_solution` must pass all its test cases in the judge. A judge worker runs the
+    reference solutions (never this process); the request waits up to 10 s for it, then answers 202 with the
+    import's `id`: read the outcome from `GET /api/teacher/coding/imports/{id}`."""
 
     allowed_roles = STAFF
 
     @extend_schema(
         request=ImportIn,
-        responses={200: ImportOut, 503: OpenApiResponse(description="The judge cannot run here")},
+        responses={
+            200: ImportOut,
+            202: OpenApiResponse(ImportStatusOut, description="A worker is still checking the reference solutions."),
+            503: OpenApiResponse(description="The judge cannot run here"),
+        },
         summary="Import tasks from JSON",
     )
     def post(self, request: Request) -> Response:
         data = ImportIn(data=request.data, context=self.get_serializer_context())
         if not data.is_valid():
             raise import_error(request.data, flat_errors(data.errors))
-        result = tasks_import(actor=self.actor, tasks=data.validated_data["tasks"])
-        return Response(ImportOut(result).data)
+        started = import_start(actor=self.actor, tasks=data.validated_data["tasks"])
+        import_wait_for_outcome(import_id=started.pk, seconds=settings.JUDGE_SUBMIT_WAIT_SECONDS)
+        return import_outcome(imports_visible_to(request.user).get(pk=started.pk))
+
+
+class TaskImportStatusView(ApiView):
+    """One task import of the caller's school: `pending` or `running` while a worker checks its reference
+    solutions, then `done` with what was imported or `failed` with why."""
+
+    allowed_roles = STAFF
+
+    def visible(self, user: User) -> Any:
+        return imports_visible_to(user)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The import.")],
+        responses=ImportStatusOut,
+        summary="A task import's outcome",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(import_status(self.get_object()))
 
 
 def any_task(user: User) -> Any:

@@ -12,7 +12,7 @@ from bekrin.coding.services.authoring import (
     task_update,
     topic_create,
 )
-from bekrin.coding.services.importing import ImportedTask, ImportResult, tasks_import
+from bekrin.coding.services.importing import IMPORT_TASK, ImportedTask, ImportResult, import_run, import_start
 from bekrin.coding.services.judging import (
     JUDGE_QUEUE,
     JUDGE_TASK,
@@ -29,6 +29,7 @@ from bekrin.coding.services.judging import (
 )
 
 __all__ = [
+    "IMPORT_TASK",
     "JUDGE_QUEUE",
     "JUDGE_TASK",
     "MAX_CODE_BYTES",
@@ -40,6 +41,8 @@ __all__ = [
     "SubmissionBusy",
     "SubmissionThrottled",
     "TaskChanges",
+    "import_run",
+    "import_start",
     "judge_limits",
     "progress_recompute",
     "queue_judging",
@@ -51,6 +54,5 @@ __all__ = [
     "task_rejudge",
     "task_restore",
     "task_update",
-    "tasks_import",
     "topic_create",
 ]

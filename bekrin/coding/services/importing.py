@@ -1,16 +1,25 @@
 """The JSON import of tasks: all or nothing, topics found or created by name, a task with the same title and topic
-updated in place, and every given reference solution proven against its test cases by the real judge first."""
+updated in place, and every given reference solution proven against its test cases by the real judge first.
+
+Reference solutions are code, so they run in a judge worker, never in the web process: `import_start` checks what
+needs no judge and saves a `coding_import` row; without reference solutions it imports at once (the row is `done`),
+with them it queues `import_run` for a worker, which records the outcome on the row (`done` with the counts, or
+`failed` with the error in the API's shape). The request waits for it a while, like a submit.
+"""
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import NotRequired, TypedDict
+from dataclasses import asdict, dataclass, field
+from typing import Any, NotRequired, TypedDict, cast
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from procrastinate.contrib.django import app
 
 from bekrin.accounts.models import User
-from bekrin.coding.models import CodingTask, CodingTopic
+from bekrin.coding.models import CodingImport, CodingTask, CodingTopic, ImportStatus
 from bekrin.coding.services.authoring import (
     CaseData,
     TaskChanges,
@@ -23,13 +32,13 @@ from bekrin.coding.services.authoring import (
 from bekrin.coding.services.judging import JudgeUnavailable, judge_limits
 from bekrin.core.errors import DomainError
 from bekrin.core.tenancy import in_tenant
-from judge import JudgeFailure, JudgeRequest, SandboxUnavailable, TestCase, Verdict, judge
+from judge import Budget, JudgeFailure, JudgeRequest, SandboxUnavailable, TestCase, Verdict, judge
 
+IMPORT_TASK = "coding.import_tasks"
 MAX_IMPORT_TASKS = 200
-# The reference solutions run in the teacher's request, so their cost is capped: a case count (each case is bounded
-# by the judge's wall limit) and a time budget checked before each task.
+# The reference solutions hold a worker, so their cost is capped: a case count, and a time budget for all of them
+# (JUDGE_IMPORT_BUDGET_SECONDS) that the judge enforces before each case (judge.Budget).
 MAX_REFERENCE_CASES = 200
-REFERENCE_BUDGET_SECONDS = 60.0
 
 
 class ImportedTask(TypedDict):
@@ -73,28 +82,32 @@ def _check_unique(tasks: Sequence[ImportedTask]) -> None:
         seen[key] = index
 
 
+def _with_solution(tasks: Sequence[ImportedTask]) -> list[tuple[int, ImportedTask]]:
+    return [(index, item) for index, item in enumerate(tasks) if (item.get("reference_solution") or "")]
+
+
+def _too_slow() -> DomainError:
+    return DomainError(
+        _("Checking the reference solutions took too long; import fewer tasks at a time."),
+        code="reference_solutions_too_slow",
+    )
+
+
 def _check_reference_solutions(tasks: Sequence[ImportedTask]) -> None:
-    """Run each given reference solution on its task's cases; the first that fails stops the import."""
-    with_solution = [(index, item) for index, item in enumerate(tasks) if (item.get("reference_solution") or "")]
-    if sum(len(item["test_cases"]) for _index, item in with_solution) > MAX_REFERENCE_CASES:
-        raise DomainError(
-            _("Reference solutions may be checked on at most %(limit)d test cases per import; import in parts.")
-            % {"limit": MAX_REFERENCE_CASES},
-            code="too_many_reference_cases",
-        )
-    deadline = time.monotonic() + REFERENCE_BUDGET_SECONDS
+    """Run each given reference solution on its task's cases; the first that fails stops the import. What is left
+    of the budget goes to each task's judge run, which starts no case once it is spent."""
+    deadline = time.monotonic() + settings.JUDGE_IMPORT_BUDGET_SECONDS
     limits = judge_limits()
-    for index, item in with_solution:
-        if time.monotonic() > deadline:
-            raise DomainError(
-                _("Checking the reference solutions took too long; import fewer tasks at a time."),
-                code="reference_solutions_too_slow",
-            )
+    for index, item in _with_solution(tasks):
+        remaining_ms = int((deadline - time.monotonic()) * 1000)
+        if remaining_ms <= 0:
+            raise _too_slow()
         ordered = ordered_test_cases(item["test_cases"])
         request = JudgeRequest(
             code=item.get("reference_solution") or "",
             cases=[TestCase(input=case["input"], expected=case["expected"], visible=True) for _p, case in ordered],
             limits=limits,
+            budget=Budget(wall_ms=remaining_ms, cpu_ms=remaining_ms),
         )
         try:
             result = judge(request)
@@ -103,6 +116,8 @@ def _check_reference_solutions(tasks: Sequence[ImportedTask]) -> None:
         if result.verdict == Verdict.PASSED:
             continue
         failing = next((case for case in result.cases if case.verdict != Verdict.PASSED), None)
+        if failing is None and result.budget_spent:
+            raise _too_slow()
         if failing is None:  # it did not even compile
             where, reason, key = "", result.message or "", f"tasks[{index}].reference_solution"
         else:
@@ -118,9 +133,8 @@ def _check_reference_solutions(tasks: Sequence[ImportedTask]) -> None:
         raise DomainError(message, code="reference_solution_failed", fields={key: [message]})
 
 
-def tasks_import(*, actor: User, tasks: Sequence[ImportedTask]) -> ImportResult:
-    """Import tasks into the actor's organization. Nothing is written unless every task is valid and every given
-    reference solution passes; the judge runs before the transaction opens, so no lock waits on it."""
+def _check_tasks(tasks: Sequence[ImportedTask]) -> None:
+    """Everything that needs no judge: quick, so the request answers these problems itself."""
     if not tasks:
         raise DomainError(_("The import has no tasks."), fields={"tasks": [_("Add at least one task.")]})
     if len(tasks) > MAX_IMPORT_TASKS:
@@ -135,45 +149,112 @@ def tasks_import(*, actor: User, tasks: Sequence[ImportedTask]) -> ImportResult:
                 message, fields={f"tasks[{index}].{name}": errors for name, errors in (exc.fields or {}).items()}
             ) from None
     _check_unique(tasks)
-    _check_reference_solutions(tasks)
+    if sum(len(item["test_cases"]) for _index, item in _with_solution(tasks)) > MAX_REFERENCE_CASES:
+        raise DomainError(
+            _("Reference solutions may be checked on at most %(limit)d test cases per import; import in parts.")
+            % {"limit": MAX_REFERENCE_CASES},
+            code="too_many_reference_cases",
+        )
 
+
+def _write_tasks(*, actor: User, tasks: Sequence[ImportedTask]) -> ImportResult:
+    """Write checked tasks into the actor's organization; the caller holds the transaction (all or nothing)."""
     result = ImportResult()
-    with transaction.atomic():
-        topics: dict[str, CodingTopic] = {}
-        for item in tasks:
-            name = _topic_key(item)
-            if name is not None and name not in topics:
-                topics[name], created = in_tenant(CodingTopic.objects.all(), actor).get_or_create(
-                    name=name, defaults={"organization_id": actor.organization_id}
-                )
-                result.topics_created += created
-        for item in tasks:
-            name = _topic_key(item)
-            topic = topics[name] if name is not None else None
-            title = item["title"].strip()
-            existing = in_tenant(CodingTask.objects.filter(title=title, topic=topic), actor).order_by("pk").first()
-            if existing is None:
-                task = task_create(
-                    actor=actor,
-                    title=title,
-                    topic=topic,
-                    description=item["description"],
-                    difficulty=item["difficulty"],
-                    starter_code=item.get("starter_code") or "",
-                    points=item.get("points"),
-                    order_index=item.get("order_index"),
-                    test_cases=item["test_cases"],
-                )
-                result.created += 1
-            else:
-                changes: TaskChanges = {
-                    "description": item["description"],
-                    "difficulty": item["difficulty"],
-                    "starter_code": item.get("starter_code") or "",
-                    "points": item.get("points"),
-                    "order_index": item.get("order_index"),
-                }
-                task = task_update(task=existing, changes=changes, test_cases=item["test_cases"])
-                result.updated += 1
-            result.task_ids.append(task.pk)
+    topics: dict[str, CodingTopic] = {}
+    for item in tasks:
+        name = _topic_key(item)
+        if name is not None and name not in topics:
+            topics[name], created = in_tenant(CodingTopic.objects.all(), actor).get_or_create(
+                name=name, defaults={"organization_id": actor.organization_id}
+            )
+            result.topics_created += created
+    for item in tasks:
+        name = _topic_key(item)
+        topic = topics[name] if name is not None else None
+        title = item["title"].strip()
+        existing = in_tenant(CodingTask.objects.filter(title=title, topic=topic), actor).order_by("pk").first()
+        if existing is None:
+            task = task_create(
+                actor=actor,
+                title=title,
+                topic=topic,
+                description=item["description"],
+                difficulty=item["difficulty"],
+                starter_code=item.get("starter_code") or "",
+                points=item.get("points"),
+                order_index=item.get("order_index"),
+                test_cases=item["test_cases"],
+            )
+            result.created += 1
+        else:
+            changes: TaskChanges = {
+                "description": item["description"],
+                "difficulty": item["difficulty"],
+                "starter_code": item.get("starter_code") or "",
+                "points": item.get("points"),
+                "order_index": item.get("order_index"),
+            }
+            task = task_update(task=existing, changes=changes, test_cases=item["test_cases"])
+            result.updated += 1
+        result.task_ids.append(task.pk)
     return result
+
+
+def import_start(*, actor: User, tasks: Sequence[ImportedTask]) -> CodingImport:
+    """Import tasks into the actor's organization, recorded as a `coding_import` row. Nothing is written unless
+    every task is valid and every given reference solution passes. Problems found without the judge raise
+    DomainError here; with no reference solution to run the tasks are written at once (the row is `done`), else
+    the row is `pending` and a worker's job is queued in the same transaction (both or neither)."""
+    _check_tasks(tasks)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if not _with_solution(tasks):
+        with transaction.atomic():
+            result = _write_tasks(actor=actor, tasks=tasks)
+            return CodingImport.objects.create(
+                organization_id=actor.organization_id,
+                created_by=actor,
+                status=ImportStatus.DONE,
+                language=language,
+                tasks=list(tasks),
+                result=asdict(result),
+                finished_at=timezone.now(),
+            )
+    with transaction.atomic():
+        queued = CodingImport.objects.create(
+            organization_id=actor.organization_id, created_by=actor, language=language, tasks=list(tasks)
+        )
+        app.configure_task(IMPORT_TASK, allow_unknown=False, queueing_lock=f"coding.import:{queued.pk}").defer(
+            import_id=queued.pk
+        )
+    return queued
+
+
+def import_run(*, import_id: int) -> None:
+    """The worker's side: run the reference solutions, then write the tasks and record the outcome in one
+    transaction; the judge runs before it opens, so no lock waits on it. A worker that died mid-run left the row
+    `running` with nothing written; its retried job runs it again."""
+    claimed = CodingImport.objects.filter(pk=import_id, status__in=(ImportStatus.PENDING, ImportStatus.RUNNING)).update(
+        status=ImportStatus.RUNNING
+    )
+    if not claimed:
+        return
+    row = CodingImport.objects.select_related("created_by").get(pk=import_id)
+    tasks = cast(list[ImportedTask], row.tasks)
+    with translation.override(row.language):
+        try:
+            _check_tasks(tasks)
+            _check_reference_solutions(tasks)
+            with transaction.atomic():
+                result = _write_tasks(actor=row.created_by, tasks=tasks)
+                _finish(import_id, ImportStatus.DONE, result=asdict(result))
+        except DomainError as exc:
+            error: dict[str, Any] = {"status": exc.status_code, "code": exc.code, "message": exc.message}
+            if exc.fields:
+                error["fields"] = exc.fields
+            _finish(import_id, ImportStatus.FAILED, error=error)
+
+
+def _finish(import_id: int, status: str, **outcome: Any) -> None:
+    CodingImport.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(
+        status=status, finished_at=timezone.now(), **outcome
+    )

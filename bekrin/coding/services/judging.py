@@ -47,15 +47,16 @@ from bekrin.coding.models import (
 )
 from bekrin.core.errors import DomainError, PayloadTooLarge
 from bekrin.students.models import StudentProfile
-from judge import JudgeFailure, JudgeRequest, JudgeResult, Limits, TestCase, Verdict, judge
+from judge import Budget, JudgeFailure, JudgeRequest, JudgeResult, Limits, TestCase, Verdict, judge
 
 logger = logging.getLogger(__name__)
 
 JUDGE_TASK = "coding.judge_submission"
 JUDGE_QUEUE = "judge"
 # Fresh submissions go before rejudges, so a student waiting for a verdict is not stuck behind a whole task's
-# history (procrastinate takes higher priorities first).
-SUBMIT_PRIORITY = 10
+# history (procrastinate takes higher priorities first). A student's submission goes one step lower for each of
+# their unjudged submissions before it (fairness between students: bekrin/coding/tasks.py).
+SUBMIT_PRIORITY = 1000
 REJUDGE_PRIORITY = 0
 MAX_CODE_BYTES = 64 * 1024
 UNJUDGED_STATUSES = (SubmissionStatus.PENDING, SubmissionStatus.RUNNING)
@@ -84,6 +85,10 @@ def judge_limits() -> Limits:
     return Limits(**settings.JUDGE_LIMITS)
 
 
+def submission_budget() -> Budget:
+    return Budget(**settings.JUDGE_SUBMISSION_BUDGET)
+
+
 def _check_code(code: str) -> None:
     if not code.strip():
         raise DomainError(_("The code is empty."), fields={"code": [_("Write some code first.")]})
@@ -97,12 +102,37 @@ def _queueing_lock(submission_id: int) -> str:
     return f"coding.submission:{submission_id}"
 
 
+def _student_lock(student_id: int) -> str:
+    return f"coding.student:{student_id}"
+
+
+def _backlog_ahead(submission_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For each submission, its student and how many of that student's unjudged submissions came before it."""
+    students = dict(
+        CodingSubmission.objects.filter(pk__in=submission_ids).order_by("pk").values_list("pk", "student_id")
+    )
+    unjudged = CodingSubmission.objects.filter(
+        student_id__in=set(students.values()), status__in=UNJUDGED_STATUSES
+    ).order_by("pk")
+    seen: dict[int, int] = {}
+    ahead: dict[int, int] = {}
+    for pk, student_id in unjudged.values_list("pk", "student_id"):
+        ahead[pk] = seen.get(student_id, 0)
+        seen[student_id] = ahead[pk] + 1
+    return {pk: (student_id, ahead.get(pk, 0)) for pk, student_id in students.items()}
+
+
 def queue_judging(submission_ids: Iterable[int], *, priority: int = SUBMIT_PRIORITY) -> None:
     """Defer one judge job per submission. The queueing lock keeps at most one job per submission waiting; one
-    already waiting will read the test cases when it runs, so it is enough."""
-    for submission_id in submission_ids:
+    already waiting will read the test cases when it runs, so it is enough. The student's lock and the priority
+    lowered by the student's backlog make the queue fair between students (see bekrin/coding/tasks.py)."""
+    for submission_id, (student_id, ahead) in _backlog_ahead(list(submission_ids)).items():
         deferrer = app.configure_task(
-            JUDGE_TASK, allow_unknown=False, queueing_lock=_queueing_lock(submission_id), priority=priority
+            JUDGE_TASK,
+            allow_unknown=False,
+            queueing_lock=_queueing_lock(submission_id),
+            lock=_student_lock(student_id),
+            priority=priority - ahead,
         )
         try:
             # A savepoint when called inside a transaction: a refused duplicate must not abort the caller's.
@@ -206,6 +236,21 @@ def verdict_report(result: JudgeResult, cases: Sequence[CodingTestCase]) -> str 
         parts = [_("Wrong answer on test case %(number)d.") % {"number": first_failure.index + 1}]
     else:
         parts = [result.message or _("The program did not pass.")]
+    if result.cases and len(result.cases) < len(cases):
+        failed = len(result.cases) - result.passed_count
+        parts.append(
+            _(
+                "Judging stopped after test case %(run)d of %(total)d: %(passed)d passed, %(failed)d failed, "
+                "%(skipped)d not run (they count as not passed)."
+            )
+            % {
+                "run": len(result.cases),
+                "total": len(cases),
+                "passed": result.passed_count,
+                "failed": failed,
+                "skipped": len(cases) - len(result.cases),
+            }
+        )
     failed_examples = [r for r in result.cases if r.verdict != Verdict.PASSED and cases[r.index].is_visible]
     for case_result in failed_examples[:SHOWN_EXAMPLES]:
         case = cases[case_result.index]
@@ -334,6 +379,8 @@ def _run(
         code=submission.submitted_code,
         cases=[TestCase(input=case.input, expected=case.expected, visible=case.is_visible) for case in cases],
         limits=judge_limits(),
+        budget=submission_budget(),
+        stop_at_hidden_failure=True,
     )
     try:
         return _judged(judge(request, should_stop=should_stop), cases)

@@ -1,15 +1,25 @@
-"""The JSON import. Reference solutions run in the real sandbox, in the request (they are the teacher's code)."""
+"""The JSON import. Reference solutions run in the real sandbox, in a judge worker (never the web process): these
+tests commit, so the module's worker sees what they write."""
 
 import copy
+import time
 
 import pytest
+from procrastinate.contrib.django.models import ProcrastinateJob
 
-from bekrin.coding.models import CodingSubmission, CodingTask, CodingTopic
-from bekrin.coding.services import tasks_import
+from bekrin.coding.models import CodingImport, CodingSubmission, CodingTask, CodingTopic
+from bekrin.coding.permissions import can_view_import, imports_visible_to
+from bekrin.coding.services import IMPORT_TASK, import_start
 from bekrin.coding.tests.factories import SUM_SOLUTION, SubmissionFactory, TaskFactory, TopicFactory
 from bekrin.core.errors import DomainError
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def worker(judge_worker):
+    return judge_worker
+
 
 URL = "/api/teacher/coding/import"
 
@@ -76,8 +86,13 @@ def test_importing_again_updates_the_same_title_and_topic_instead_of_duplicating
     old.refresh_from_db()
     assert (old.points, old.starter_code) == (10, "# yazın\n")
     assert [case.input for case in old.test_cases.all()] == ["2 3\n", "40 2\n"]
-    submission.refresh_from_db()
-    assert submission.status == "pending"  # its cases changed, so it is judged again
+    # Its cases changed, so it is judged again: the worker queues that once its import has committed (and may
+    # already have judged it).
+    rejudge = ProcrastinateJob.objects.filter(queueing_lock=f"coding.submission:{submission.pk}")
+    deadline = time.monotonic() + 10
+    while not rejudge.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert rejudge.exists()
     second = api_client_for(personas.teacher).post(URL, PAYLOAD, format="json").json()
     assert (second["created"], second["updated"]) == (0, 3)
     assert CodingTask.objects.count() == 3
@@ -197,6 +212,75 @@ def test_a_task_worth_more_than_ten_thousand_points_is_not_imported(personas, ap
 def test_the_import_service_refuses_more_than_ten_thousand_points_too(personas):
     task = {**payload()["tasks"][2], "points": 10_001}
     with pytest.raises(DomainError) as refused:
-        tasks_import(actor=personas.teacher, tasks=[task])
+        import_start(actor=personas.teacher, tasks=[task])
     assert refused.value.fields.keys() == {"tasks[0].points"}
     assert not CodingTask.objects.exists()
+
+
+def test_reference_solutions_are_run_by_a_judge_worker_not_by_the_request(personas, api_client_for):
+    response = api_client_for(personas.teacher).post(URL, PAYLOAD, format="json")
+    assert response.status_code == 200, response.content
+    recorded = CodingImport.objects.get()
+    assert (recorded.status, recorded.result["task_ids"]) == ("done", response.json()["task_ids"])
+    job = ProcrastinateJob.objects.get(task_name=IMPORT_TASK, args={"import_id": recorded.pk})
+    assert job.status == "succeeded"
+
+
+def test_an_import_without_reference_solutions_needs_no_worker(personas, api_client_for):
+    data = copy.deepcopy(PAYLOAD)
+    del data["tasks"][0]["reference_solution"]
+    response = api_client_for(personas.teacher).post(URL, data, format="json")
+    assert response.status_code == 200
+    recorded = CodingImport.objects.get()
+    assert recorded.status == "done"
+    assert not ProcrastinateJob.objects.filter(task_name=IMPORT_TASK, args={"import_id": recorded.pk}).exists()
+
+
+def wait_for_import(client, url, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        body = client.get(url).json()
+        if body["status"] in ("done", "failed"):
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"{url} stayed {body['status']}")
+
+
+def test_an_import_still_being_checked_answers_202_and_its_outcome_is_read_later(personas, api_client_for, settings):
+    settings.JUDGE_SUBMIT_WAIT_SECONDS = 0
+    client = api_client_for(personas.teacher)
+    response = client.post(URL, PAYLOAD, format="json")
+    assert response.status_code == 202
+    pending = response.json()
+    assert pending["status"] in ("pending", "running") and (pending["result"], pending["error"]) == (None, None)
+    done = wait_for_import(client, f"/api/teacher/coding/imports/{pending['id']}")
+    assert done["status"] == "done" and done["error"] is None
+    assert (done["result"]["created"], done["result"]["topics_created"]) == (3, 1)
+    assert done["finished_at"] is not None
+
+
+def test_a_failed_import_read_later_gives_the_same_error_as_the_import_would(personas, api_client_for, settings):
+    settings.JUDGE_SUBMIT_WAIT_SECONDS = 0
+    client = api_client_for(personas.teacher)
+    wrong = "a, b = map(int, input().split())\nprint(a * b)\n"
+    response = client.post(URL, payload(reference_solution=wrong), format="json")
+    assert response.status_code == 202
+    failed = wait_for_import(client, f"/api/teacher/coding/imports/{response.json()['id']}")
+    assert failed["status"] == "failed" and failed["result"] is None
+    assert failed["error"]["code"] == "reference_solution_failed"
+    assert failed["error"]["fields"].keys() == {"tasks[0].test_cases[0]"}
+    assert "İki ədədin cəmi" in failed["error"]["message"]
+    assert not CodingTask.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("teacher", 200), ("admin", 200), ("other_teacher", 404), ("student", 403), ("parent", 403), ("anonymous", 401)],
+)
+def test_an_imports_outcome_is_read_by_its_schools_staff_only(personas, api_client_for, persona, expected):
+    recorded = import_start(actor=personas.teacher, tasks=[payload()["tasks"][2]])
+    url = f"/api/teacher/coding/imports/{recorded.pk}"
+    assert api_client_for(personas.as_dict()[persona]).get(url).status_code == expected
+    user = personas.as_dict()[persona]
+    if user is not None:
+        assert imports_visible_to(user).filter(pk=recorded.pk).exists() == can_view_import(user, recorded)

@@ -3,7 +3,6 @@
 These tests start and stop their own workers (no shared worker in this module), so each decides when one lives.
 """
 
-
 import pytest
 from django.db import connection
 from procrastinate.contrib.django.models import ProcrastinateJob, ProcrastinateWorker

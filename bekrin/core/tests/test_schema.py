@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from bekrin.core.schema_check import load_erd, read_live_schema, schema_drift
+from bekrin.core.schema_check import load_erd, load_extension_tables, read_live_schema, schema_drift
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,33 @@ def test_check_schema_command_passes_on_the_migrated_database_and_names_a_drift(
     with pytest.raises(CommandError, match="1 difference"):
         call_command("check_schema", stderr=errors)
     assert "payment.title" in errors.getvalue()
+
+
+AUDITED_TABLES = ["attendance_record", "group_membership", "payment", "test_answer_key", "test_attempt", "user"]
+
+
+def test_only_the_extension_tables_that_extensions_md_lists_are_accepted(live_schema):
+    documented = load_extension_tables()
+    assert {f"audit_{table}_event" for table in AUDITED_TABLES} | {"pghistory_context"} <= documented
+    assert schema_drift(load_erd(), live_schema, extension_tables=documented - {"audit_payment_event"}) == [
+        "audit_payment_event: table is not in the ERD"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE audit_undocumented_event (id integer)")
+        assert schema_drift(load_erd(), read_live_schema(cursor)) == [
+            "audit_undocumented_event: table is not in the ERD"
+        ]
+        cursor.execute("DROP TABLE audit_payment_event")
+        assert "audit_payment_event: extension table is missing" in schema_drift(load_erd(), read_live_schema(cursor))
+
+
+def test_the_audited_erd_tables_carry_triggers_and_still_match_the_erd(live_schema):
+    """The audit trail's triggers sit on ERD tables; the schema check compares columns, keys and indexes only."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE NOT t.tgisinternal AND t.tgname LIKE 'pgtrigger_%%' AND c.relname = ANY(%s)",
+            [AUDITED_TABLES],
+        )
+        assert sorted(row[0] for row in cursor.fetchall()) == AUDITED_TABLES
+    assert schema_drift(load_erd(), live_schema) == []

@@ -157,15 +157,43 @@ def test_create_generates_sequential_receipt_numbers_and_updates_the_balance(per
     assert balance_of(personas.student) == Decimal("150.25")
 
 
-def test_generated_numbers_skip_past_a_number_given_by_hand_and_never_reuse_deleted_ones(personas, api_client_for):
+def test_generated_numbers_never_reuse_deleted_ones(personas, api_client_for):
     client = api_client_for(personas.teacher)
-    given = client.post(LIST, create_body(personas.student, receipt_no=f"{THIS_YEAR}-000007"), format="json")
-    client.delete(f"{LIST}/{given.json()['id']}")
+    first = client.post(LIST, create_body(personas.student), format="json")
+    client.delete(f"{LIST}/{first.json()['id']}")
 
     generated = client.post(LIST, create_body(personas.student), format="json")
 
-    assert given.json()["receipt_no"] == f"{THIS_YEAR}-000007"
-    assert generated.json()["receipt_no"] == f"{THIS_YEAR}-000008"
+    assert first.json()["receipt_no"] == f"{THIS_YEAR}-000001"
+    assert generated.json()["receipt_no"] == f"{THIS_YEAR}-000002"
+
+
+@pytest.mark.parametrize("typed", ["999999999999", "9999999999999", "99999999999999999999", "0000001", "12"])
+def test_numbers_typed_by_hand_with_the_year_prefix_never_move_the_generated_sequence(personas, api_client_for, typed):
+    client = api_client_for(personas.teacher)
+    given = client.post(LIST, create_body(personas.student, receipt_no=f"{THIS_YEAR}-{typed}"), format="json")
+
+    generated = [client.post(LIST, create_body(personas.student), format="json") for _ in range(3)]
+
+    assert given.status_code == 201, given.content
+    assert [response.status_code for response in generated] == [201] * 3
+    assert [response.json()["receipt_no"] for response in generated] == [
+        f"{THIS_YEAR}-000001",
+        f"{THIS_YEAR}-000002",
+        f"{THIS_YEAR}-000003",
+    ]
+
+
+@pytest.mark.parametrize("typed", [f"{THIS_YEAR}-000007", f"{THIS_YEAR + 1}-999999", "7-2026-000001", "2025-123456"])
+def test_a_number_typed_in_the_generated_format_is_refused_and_writes_nothing(personas, api_client_for, typed):
+    response = api_client_for(personas.teacher).post(
+        LIST, create_body(personas.student, receipt_no=typed), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "receipt_no_reserved"
+    assert list(response.json()["error"]["fields"]) == ["receipt_no"]
+    assert not Payment.all_objects.exists()
 
 
 def test_each_school_counts_its_receipts_from_one(personas, api_client_for):

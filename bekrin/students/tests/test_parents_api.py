@@ -85,6 +85,17 @@ def test_patch_a_parent(personas, api_client_for):
     assert (response.json()["phone"], response.json()["full_name"]) == ("+994 55 555", "Gülnarə Həsənli")
 
 
+def test_a_parents_new_password_revokes_their_tokens_and_not_the_teachers(personas, api_client_for):
+    parent_client = api_client_for(personas.parent)
+    teacher = api_client_for(personas.teacher)
+
+    response = teacher.patch(f"{URL}/{personas.parent.pk}", {"password": "Təzə-gizli-söz-88"}, format="json")
+
+    assert response.status_code == 200
+    assert parent_client.get("/api/auth/me").status_code == 401
+    assert teacher.get("/api/auth/me").status_code == 200
+
+
 def test_another_schools_parent_is_a_404(personas, api_client_for):
     foreign = ParentFactory(organization=personas.other_teacher.organization)
     client = api_client_for(personas.teacher)

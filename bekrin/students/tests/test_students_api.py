@@ -3,12 +3,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from bekrin.accounts.models import Role, User
 from bekrin.groups.models import GroupMembership
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
 from bekrin.testing.factories import (
+    PASSWORD,
     GroupFactory,
     MembershipFactory,
     OrganizationFactory,
@@ -320,6 +322,31 @@ def test_patch_with_a_new_password_lets_the_student_log_in_with_it(personas, api
     )
     assert response.status_code == 200
     assert login(personas.student.email, "Təzə-parol-2026") == 200
+
+
+def test_a_new_password_revokes_every_token_and_session_the_student_had(personas, api_client_for):
+    by_token = [api_client_for(personas.student), api_client_for(personas.student)]
+    by_session = APIClient()
+    by_session.force_login(personas.student)
+    assert all(client.get("/api/auth/me").status_code == 200 for client in [*by_token, by_session])
+
+    response = api_client_for(personas.teacher).patch(
+        detail(personas.student.pk), {"password": "Təzə-parol-2026"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert [client.get("/api/auth/me").status_code for client in [*by_token, by_session]] == [401, 401, 401]
+    assert not AuthToken.objects.filter(user=personas.student).exists()
+    assert login(personas.student.email, "Təzə-parol-2026") == 200
+
+
+def test_a_patch_without_a_password_change_keeps_the_students_tokens(personas, api_client_for):
+    student_client = api_client_for(personas.student)
+    response = api_client_for(personas.teacher).patch(
+        detail(personas.student.pk), {"full_name": "Əli Həsənli", "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200
+    assert student_client.get("/api/auth/me").status_code == 200
 
 
 def test_soft_delete_blocks_login_ends_memberships_and_keeps_history(personas, api_client_for):

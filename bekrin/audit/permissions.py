@@ -1,0 +1,34 @@
+"""Who reads the audit trail: the staff of a school, that school's events only (another school's are as if they did
+not exist). Nobody writes it: the triggers do."""
+
+from django.db.models import QuerySet
+
+from bekrin.accounts.models import STAFF_ROLES, User
+from bekrin.audit.models import (
+    TrackedAttendanceRecord,
+    TrackedGroupMembership,
+    TrackedPayment,
+    TrackedTestAnswerKey,
+    TrackedTestAttempt,
+    TrackedUser,
+)
+from bekrin.core.tenancy import in_tenant
+
+# The `model` of `GET /api/teacher/audit`: its tracked proxy and the path from an event to its school (an answer
+# key has no organization of its own; its test has).
+AUDITED_MODELS = {
+    "attendance_record": (TrackedAttendanceRecord, "organization"),
+    "payment": (TrackedPayment, "organization"),
+    "test_answer_key": (TrackedTestAnswerKey, "test__organization"),
+    "test_attempt": (TrackedTestAttempt, "organization"),
+    "group_membership": (TrackedGroupMembership, "organization"),
+    "user": (TrackedUser, "organization"),
+}
+
+
+def audit_events_visible_to(user: User, model: str) -> QuerySet:
+    tracked, tenant_path = AUDITED_MODELS[model]
+    events = tracked.pgh_event_model.objects.all()  # type: ignore[attr-defined]
+    if user.role not in STAFF_ROLES:
+        return events.none()
+    return in_tenant(events, user, tenant_path)
