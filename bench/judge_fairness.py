@@ -6,7 +6,7 @@ It creates its own database (`bench_fairness`) on the server of DATABASE_URL (or
 loads the seed school and starts two judge workers (`manage.py procrastinate worker`, as `make run` does). The
 first seed student then queues 10 submissions that sleep just under the wall limit on every case of a 5-case task
 (each costs a worker its whole budget, JUDGE_SUBMISSION_WALL_MS), and the second queues one trivial correct
-submission. It prints the second student's time to verdict (target: under 2 s, issue 11) and exits 1 above the
+submission. It prints the second student's time to verdict (target: under 2 s) and exits 1 above the
 target; the backlog is not waited for (the workers are killed). The database is dropped at the end.
 """
 

@@ -109,7 +109,11 @@ class UserAdmin(FoldedSearchAdmin, DjangoUserAdmin):
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "role":
-            allowed = set(_creatable_roles(request.user))  # type: ignore[arg-type]
+            # The change form keeps a student's or parent's own role among the choices (only a superuser may
+            # change a role there; a missing choice would silently become the first one).
+            adding = request.resolver_match is not None and request.resolver_match.url_name == "accounts_user_add"
+            roles = _creatable_roles if adding else roles_grantable_by
+            allowed = set(roles(request.user))  # type: ignore[arg-type]
             kwargs["choices"] = [(value, label) for value, label in db_field.choices if value in allowed]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 

@@ -90,9 +90,9 @@ class User(AbstractBaseUser):
         return admin_permits(self, perm)
 
     def has_module_perms(self, app_label: str) -> bool:
-        from bekrin.accounts.permissions import is_admin_user
+        from bekrin.accounts.permissions import admin_permits_app
 
-        return is_admin_user(self)
+        return admin_permits_app(self, app_label)
 
     @property
     def is_teacher(self) -> bool:

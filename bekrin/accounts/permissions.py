@@ -7,8 +7,10 @@ Users are managed by rank: a staff user manages users of a lower rank and themse
 only roles below their own.
 """
 
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.db.models import QuerySet
 
 from bekrin.accounts.models import STAFF_ROLES, Role, User
@@ -48,11 +50,25 @@ def admin_permits(user: User, perm: str) -> bool:
         return True
     app_label, _dot, codename = perm.partition(".")
     model = f"{app_label}.{codename.partition('_')[2]}"
-    if model in SUPERUSER_MODELS:
-        return False
     if model in OFFICE_MODELS:
         return is_office_user(user)
-    return True
+    # Other third-party pages (the job queue holds every school's jobs) and the schools themselves are not a
+    # school's to see.
+    return app_label in _school_apps() and model not in SUPERUSER_MODELS
+
+
+def admin_permits_app(user: User, app_label: str) -> bool:
+    """Django's module permission: whether any page of the app may be the user's (the admin index asks)."""
+    if not is_admin_user(user):
+        return False
+    if user.is_superuser or app_label in _school_apps():
+        return True
+    return is_office_user(user) and any(model.startswith(f"{app_label}.") for model in OFFICE_MODELS)
+
+
+@cache
+def _school_apps() -> frozenset[str]:
+    return frozenset(config.label for config in apps.get_app_configs() if config.name.startswith("bekrin."))
 
 
 def users_visible_in_admin(user: User, queryset: QuerySet[User], path: str = "") -> QuerySet[User]:

@@ -31,4 +31,8 @@ def audit_events_visible_to(user: User, model: str) -> QuerySet:
     events = tracked.pgh_event_model.objects.all()  # type: ignore[attr-defined]
     if user.role not in STAFF_ROLES:
         return events.none()
-    return in_tenant(events, user, tenant_path)
+    events = in_tenant(events, user, tenant_path)
+    if model == "user":
+        # Superusers have no school (NULL, like the default school's users): their accounts are nobody's to read.
+        events = events.exclude(is_superuser=True).exclude(pgh_obj__is_superuser=True)
+    return events

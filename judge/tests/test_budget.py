@@ -1,4 +1,4 @@
-"""A submission's total budget across its cases, and the early stop at a failed hidden case (issue 11, item 12)."""
+"""A submission's total budget across its cases, and the early stop at a failed hidden case."""
 
 import time
 

@@ -1,5 +1,5 @@
-"""A hidden test case (one without an explanation) tells a student only whether it passed and the verdict's kind
-(issue 11, item 13): whatever a program makes of a hidden input, its line, exception, exit status, crash or
+"""A hidden test case (one without an explanation) tells a student only whether it passed and the verdict's kind:
+whatever a program makes of a hidden input, its line, exception, exit status, crash or
 running time, the submission's message and runtime_ms come out the same."""
 
 import pytest

@@ -157,7 +157,7 @@ print(found)
 
 
 def test_a_case_sees_only_what_the_interpreter_needs_under_usr() -> None:
-    """Issue 11, item 16: nothing of /usr/local or /usr/share, no other program, only the interpreter's own
+    """Nothing of /usr/local or /usr/share, no other program, only the interpreter's own
     libraries. The host's /usr/local/bin and /usr/local/lib exist and hold files, so nothing here is vacuous."""
     local_file = next(os.scandir("/usr/local/bin")).path
     assert os.listdir("/usr/local/lib") and os.path.exists(local_file) and os.path.exists("/usr/share/doc")

@@ -1,5 +1,5 @@
 """The audit trail: triggers record every change of the tracked tables with who made it, whatever the write path,
-and only the school's staff read it (issue 11, "What else to build")."""
+and only the school's staff read it."""
 
 from decimal import Decimal
 
@@ -208,3 +208,11 @@ class TestAdmin:
         personas.teacher.save(update_fields=["is_staff"])
         client.force_login(personas.teacher)
         assert client.get("/admin/audit/paymentevent/").status_code == 403
+
+
+def test_a_superusers_account_events_are_not_the_default_schools(personas, api_client_for):
+    """Superusers have no school, like the default school's users: their events stay out of that school's trail."""
+    root = User.objects.create_superuser("root@bekrin.test", "root-pass-long-1")
+    body = api_client_for(personas.admin).get(URL, {"model": "user"}).json()
+    assert root.pk not in [event["object_id"] for event in body["results"]]
+    assert personas.student.pk in [event["object_id"] for event in body["results"]]

@@ -1,5 +1,5 @@
-"""Judging fairly (issue 11, item 12): a submission's budget across its cases, the stop at a failed hidden case, and
-a queue where one student's backlog does not hold back another student's submission. And item 15: a task import's
+"""Judging fairly: a submission's budget across its cases, the stop at a failed hidden case, and
+a queue where one student's backlog does not hold back another student's submission. And a task import's
 reference solutions run in a worker, within a budget enforced case by case.
 
 The queue tests start their own workers (no shared worker in this module), so each decides how many run.

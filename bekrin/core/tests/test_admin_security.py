@@ -1,5 +1,5 @@
 """The admin is a second way in: staff act only within their rank and school, and every write keeps the services'
-invariants (issue 11, items 1-5)."""
+invariants."""
 
 from datetime import date
 from decimal import Decimal
@@ -197,3 +197,22 @@ def test_admin_forms_save_through_the_services_and_show_their_refusals(client, p
     task.refresh_from_db()
     assert task.title == "Köhnə"
     assert [message.level for message in response.context["messages"]] == [messages.ERROR]
+
+
+def test_pages_of_no_school_are_the_superusers_only(client, personas):
+    """The job queue holds every school's jobs (with their arguments), and auth groups would grant permissions."""
+    pages = ("/admin/procrastinate/procrastinatejob/", "/admin/auth/group/", "/admin/core/organization/")
+    for staff in (_staff(personas.teacher), personas.admin):
+        client.force_login(staff)
+        assert [client.get(page).status_code for page in pages] == [403, 403, 403]
+
+
+def test_a_superuser_saving_a_students_form_keeps_the_students_role(client, personas):
+    root = User.objects.create_superuser("root@bekrin.test", "root-pass-long-1")
+    student = personas.student
+    client.force_login(root)
+    page = client.get(f"/admin/accounts/user/{student.pk}/change/").content.decode()
+    assert f'value="{Role.STUDENT}" selected' in page
+    client.post(f"/admin/accounts/user/{student.pk}/change/", _user_form(student, full_name="Yeni Ad"))
+    student.refresh_from_db()
+    assert (student.role, student.full_name) == (Role.STUDENT, "Yeni Ad")

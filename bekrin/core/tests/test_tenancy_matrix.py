@@ -1,4 +1,4 @@
-"""The tenancy matrix (issue 11): two schools populated through the services. Every persona of the first school
+"""The tenancy matrix: two schools populated through the services. Every persona of the first school
 calls every API route that takes an id, with every id of the other school and of rows that are not theirs in
 their own, in the URL, in the body and in the query; staff open every admin page on those ids. Every answer is a
 403 or a 404 (an admin "does not exist" redirect), no page lists a foreign row, and no table changes.
