@@ -245,6 +245,9 @@ def import_run(*, import_id: int) -> None:
             _check_tasks(tasks)
             _check_reference_solutions(tasks)
             with transaction.atomic():
+                running = CodingImport.objects.select_for_update().filter(pk=import_id, status=ImportStatus.RUNNING)
+                if running.first() is None:
+                    return  # another run of this import (a job retried while the first still ran) finished it
                 result = _write_tasks(actor=row.created_by, tasks=tasks)
                 _finish(import_id, ImportStatus.DONE, result=asdict(result))
         except DomainError as exc:
