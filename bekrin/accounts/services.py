@@ -33,8 +33,10 @@ def auth_login(*, request: HttpRequest, email: str, password: str) -> tuple[Auth
     """A new token for valid credentials. Wrong email and wrong password fail alike.
 
     The lock is checked before the password, so the tenth failure still answers 400 and only later tries are
-    refused; axes keys failures on (email, address) together so one child cannot lock out a whole school, and
-    counts one address's failures over all emails against a higher limit (bekrin/accounts/lockout.py).
+    refused. Failures are counted per (email, address), so one child's mistakes lock only that account from that
+    address, and per address over all emails against a higher limit (LOGIN_ADDRESS_FAILURE_LIMIT,
+    bekrin/accounts/lockout.py), so spraying guesses over many accounts is stopped too: a school behind one
+    address shares that second count.
     """
     credentials = {"email": normalize_email(email)}
     if AxesProxyHandler.is_locked(request, credentials):
