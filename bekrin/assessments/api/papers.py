@@ -1,7 +1,5 @@
 """The one way to a stored test paper: checked per caller, never a public or guessable file path."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -24,10 +22,6 @@ class TestPaperView(ApiView):
 
     def visible(self, user: User) -> QuerySet[Test]:
         return test_papers_visible_to(user)
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        # A PDF viewer asks for application/pdf; errors are still answered in JSON rather than 406.
-        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The test.")],
