@@ -5,7 +5,7 @@
 
 Needs bubblewrap and python3-seccomp (Debian packages `bubblewrap`, `python3-seccomp`) and /usr/bin/python3.
 Without them judge() raises SandboxUnavailable, unless BEKRIN_JUDGE_UNSANDBOXED=1 allows an unconfined
-development run. Design and threat list: JUDGE.md.
+development run. Design and threat list: docs/JUDGE.md.
 """
 
 from judge.model import (

@@ -51,9 +51,9 @@ class Budget:
 
 @dataclass(frozen=True)
 class TestCase:
-    """One test case. `visible` follows decision 13 (a case with an explanation is shown to students): the
-    judge's `message` and `runtime_ms` tell more than the verdict's kind only for visible cases, since whatever a
-    program makes of a hidden input could spell it out."""
+    """One test case. `visible` follows docs/DECISIONS.md, decision 13 (a case with an explanation is shown to
+    students): the judge's `message` and `runtime_ms` tell more than the verdict's kind only for visible cases,
+    since whatever a program makes of a hidden input could spell it out."""
 
     __test__ = False  # not a pytest test class, despite the name
 

@@ -44,7 +44,7 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser):
-    """Decision 5: `password` lives in column password_hash, Django's date_joined in created_at.
+    """Decision 5 (docs/DECISIONS.md): `password` lives in column password_hash, Django's date_joined in created_at.
 
     Permissions are by role, not Django's group/permission tables, so the user table gets only the two extra
     columns the ERD allows (is_staff, is_superuser): bekrin.accounts.permissions decides what staff reach.

@@ -1,7 +1,7 @@
 """Quizzes and exams: a PDF paper, its answer key, assignments, attempts and result summaries.
 
 The seed's Django app was called `tests`; it is `assessments` here so it cannot shadow test packages
-(decision 2), while the tables keep the seed's names.
+(docs/DECISIONS.md, decision 2), while the tables keep the seed's names.
 """
 
 from django.conf import settings
@@ -129,7 +129,7 @@ class TestAttempt(TenantModel):
 
 
 class TestResult(models.Model):
-    """Seed section 6 (legacy/summary): one row per graded attempt, for dashboards and reports."""
+    """Seed section 6 (docs/SEED.md; legacy/summary): one row per graded attempt, for dashboards and reports."""
 
     __test__ = False
 
@@ -140,8 +140,9 @@ class TestResult(models.Model):
     score = models.DecimalField(_("score"), max_digits=8, decimal_places=2)
     max_score = models.DecimalField(_("max score"), max_digits=8, decimal_places=2)
     date = models.DateField(_("date"))
-    # Beyond the seed (test_result may take extra columns): the teacher's marks for written questions, {"21": "2"}.
-    # MCQ and numeric marks follow from the answers and the key; these are the part of a grade that cannot.
+    # Beyond the seed (docs/schema/erd.json lets test_result take extra columns): the teacher's marks for written
+    # questions, {"21": "2"}. MCQ and numeric marks follow from the answers and the key; these are the part of a
+    # grade that cannot.
     written_scores = models.JSONField(_("written marks"), default=dict, blank=True)
 
     class Meta:

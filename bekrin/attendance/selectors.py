@@ -64,7 +64,7 @@ def attendance_grid(
     visible_students: QuerySet[User],
     visible_records: QuerySet[AttendanceRecord],
 ) -> dict[str, Any]:
-    """The month (or range) grid of one group; see API.md for the shape.
+    """The month (or range) grid of one group; see docs/API.md#attendance for the shape.
 
     Rows are the students whose membership overlaps the period or who have a record in it; columns are the
     scheduled dates plus every date that has a record (a make-up lesson, or one before a schedule change).

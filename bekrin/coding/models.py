@@ -16,7 +16,8 @@ class Difficulty(models.TextChoices):
 
 
 class SubmissionStatus(models.TextChoices):
-    # pending/running let a submission be saved before it is judged, so it is never lost (decision 4).
+    # pending/running let a submission be saved before it is judged, so it is never lost (docs/DECISIONS.md,
+    # decision 4).
     PENDING = "pending", _("Gözləyir")
     RUNNING = "running", _("Yoxlanılır")
     PASSED = "passed", _("Keçdi")
@@ -88,7 +89,7 @@ class CodingTestCase(models.Model):
     task = models.ForeignKey(CodingTask, on_delete=models.CASCADE, related_name="test_cases")
     input = models.TextField(_("input"), blank=True)
     expected = models.TextField(_("expected output"), blank=True)
-    # A non-empty explanation makes the case a visible example; the others stay hidden (decision 13).
+    # A non-empty explanation makes the case a visible example; the others stay hidden (docs/DECISIONS.md, decision 13).
     explanation = models.TextField(_("explanation"), null=True, blank=True)
     order_index = models.IntegerField(_("order"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -133,7 +134,7 @@ class CodingSubmission(TenantModel):
 
 
 class CodingProgress(models.Model):
-    """Seed section 6: one row per student and task, kept current by every verdict."""
+    """Seed section 6 (docs/SEED.md): one row per student and task, kept current by every verdict."""
 
     student_profile = models.ForeignKey(StudentProfile, on_delete=models.CASCADE, related_name="coding_progress")
     exercise = models.ForeignKey(CodingTask, on_delete=models.CASCADE, related_name="progress")

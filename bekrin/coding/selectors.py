@@ -85,7 +85,8 @@ def student_task_detail(visible: QuerySet[CodingTask], *, student_id: int) -> Qu
 
 
 def examples(task: CodingTask) -> list[CodingTestCase]:
-    """The visible test cases (decision 13), decided by the one rule the judge uses too (`is_visible`)."""
+    """The visible test cases (docs/DECISIONS.md, decision 13), decided by the one rule the judge uses too
+    (`is_visible`)."""
     return [case for case in task.test_cases.all() if case.is_visible]
 
 
@@ -210,7 +211,7 @@ ORDER BY 1, u.full_name, u.id
 
 
 def _day_start(day: date) -> datetime:
-    """Midnight of a local date (decision 11: dates are Asia/Baku dates)."""
+    """Midnight of a local date (docs/DECISIONS.md, decision 11: dates are Asia/Baku dates)."""
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 

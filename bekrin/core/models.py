@@ -33,7 +33,7 @@ class TimeStampedModel(models.Model):
 
 
 class TenantModel(models.Model):
-    """A row that belongs to one school; NULL is the single default tenant (decision 6)."""
+    """A row that belongs to one school; NULL is the single default tenant (docs/DECISIONS.md, decision 6)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
@@ -77,7 +77,7 @@ class SoftDeleteModel(models.Model):
 
 
 def enum_check(field: str, values: Iterable[str]) -> models.CheckConstraint:
-    """The CHECK constraint that makes a varchar column an enum (decision 4)."""
+    """The CHECK constraint that makes a varchar column an enum (docs/DECISIONS.md, decision 4)."""
     return models.CheckConstraint(
         condition=Q(**{f"{field}__in": list(values)}),
         name=f"%(class)s_{field}_valid",

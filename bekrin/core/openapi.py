@@ -58,7 +58,7 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
 
 
 class BodyAsGivenSchema(AutoSchema):
-    """Documents a request body exactly as declared: also on DELETE (API.md's `DELETE …/students
+    """Documents a request body exactly as declared: also on DELETE (docs/API.md's `DELETE …/students
     {student_ids}`), which drf-spectacular otherwise leaves without a body, and on a PATCH whose body is not a
     partial update (all its required fields stay required)."""
 

@@ -20,7 +20,7 @@ EXTENSIONS_PATH = SCHEMA_DOCS / "EXTENSIONS.md"
 # Tables that belong to the frameworks we use, not to the ERD.
 FRAMEWORK_TABLE_PREFIXES = ("django_", "auth_", "knox_", "axes_", "procrastinate_")
 
-# Values an enum column may accept beyond the ERD's list (decision 4).
+# Values an enum column may accept beyond the ERD's list (docs/DECISIONS.md, decision 4).
 ENUM_EXTRA_VALUES = {("coding_submission", "status"): {"pending", "running"}}
 
 
@@ -29,7 +29,7 @@ def load_erd() -> dict[str, Any]:
 
 
 def load_extension_tables() -> frozenset[str]:
-    """The tables EXTENSIONS.md lists: the first cell of each table row, "| `name` | reason |"."""
+    """The tables docs/schema/EXTENSIONS.md lists: the first cell of each table row, "| `name` | reason |"."""
     text = EXTENSIONS_PATH.read_text(encoding="utf-8")
     return frozenset(re.findall(r"^\| `(\w+)` \|", text, flags=re.MULTILINE))
 
@@ -141,7 +141,7 @@ def schema_drift(
 ) -> list[str]:
     """Every way the live schema differs from the ERD, one readable line each; empty when they match.
 
-    `extension_tables` (default: those of EXTENSIONS.md) may exist beside the ERD's and must."""
+    `extension_tables` (default: those of docs/schema/EXTENSIONS.md) may exist beside the ERD's and must."""
     if extension_tables is None:
         extension_tables = load_extension_tables()
     problems: list[str] = []

@@ -1,4 +1,4 @@
-"""Case- and dotless-i-insensitive text search for Azerbaijani content (decision 12).
+"""Case- and dotless-i-insensitive text search for Azerbaijani content (docs/DECISIONS.md, decision 12).
 
 Folding maps the Azerbaijani capitals to their small letters explicitly, so it does not depend on the database's
 ctype, and folds İ, I and ı all to i: a person typing "Ali" finds "Əli"'s neighbour "Alı" too, which is what
@@ -42,10 +42,10 @@ def filter_by_search(queryset: QuerySet, fields: list[str], term: str) -> QueryS
     return queryset
 
 
-# Sorting (decision 12): the database collates C.UTF-8 (by code point), which puts Ə, Ç, Ş, İ after Z. The sort
-# key maps each letter of the Azerbaijani alphabet, either case, to one code point of a private run in alphabet
-# order, so plain ORDER BY on the key gives a b c ç d e ə f g ğ h x ı i j k q l m n o ö p r s ş t u ü v (w) y z
-# with case ignored. Digits, spaces and punctuation keep their code points, below every letter.
+# Sorting (docs/DECISIONS.md, decision 12): the database collates C.UTF-8 (by code point), which puts Ə, Ç, Ş, İ
+# after Z. The sort key maps each letter of the Azerbaijani alphabet, either case, to one code point of a private
+# run in alphabet order, so plain ORDER BY on the key gives a b c ç d e ə f g ğ h x ı i j k q l m n o ö p r s ş t u
+# ü v (w) y z with case ignored. Digits, spaces and punctuation keep their code points, below every letter.
 _AZ_ALPHABET = "abcçdeəfgğhxıijkqlmnoöprsştuüvwyz"
 _AZ_UPPER = "ABCÇDEƏFGĞHXIİJKQLMNOÖPRSŞTUÜVWYZ"  # I is the capital of ı, İ that of i
 _AZ_KEYS = "".join(chr(0x100 + index) for index in range(len(_AZ_ALPHABET)))

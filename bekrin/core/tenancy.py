@@ -1,4 +1,5 @@
-"""Tenancy: a user sees only rows of their own organization, and NULL is a tenant of its own (decision 6)."""
+"""Tenancy: a user sees only rows of their own organization, and NULL is a tenant of its own (docs/DECISIONS.md,
+decision 6)."""
 
 from typing import Any, Protocol
 

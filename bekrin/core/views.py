@@ -73,7 +73,8 @@ class DocsView(SpectacularSwaggerView):
 
 
 def query_param(request: Request, name: str) -> str | None:
-    """A query parameter by its snake_case name, also accepting the seed's camelCase spelling (groupId).
+    """A query parameter by its snake_case name, also accepting the seed's camelCase spelling (groupId), as
+    docs/API.md#conventions says.
 
     An empty one (`?group_id=`, as forms send unset filters) counts as absent."""
     head, *rest = name.split("_")
@@ -133,7 +134,7 @@ def _not_found(field_name: str, pk: int) -> NotFound:
 
 class ScopedIdField(serializers.IntegerField):
     """An id in a request body resolved among the rows the caller may see; any other id answers 404 naming the
-    field, exactly like a missing one (decision 6). Validates to the row."""
+    field, exactly like a missing one (docs/DECISIONS.md, decision 6). Validates to the row."""
 
     def __init__(self, visible: Callable[[Any], QuerySet], **kwargs: Any) -> None:
         self.visible = visible

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import SoftDeleteModel, TenantModel, TimeStampedModel
 
-ISO_WEEKDAYS = list(range(1, 8))  # 1 = Monday … 7 = Sunday (decision 7)
+ISO_WEEKDAYS = list(range(1, 8))  # 1 = Monday … 7 = Sunday (docs/DECISIONS.md, decision 7)
 
 
 def compose_display_name(*, code: str | None, name: str, days_of_week: list[int], start_time: time | None) -> str:
-    """`<code or name>: <days joined by "-"> <HH:MM>`, leaving out the parts that are not set (decision 7)."""
+    """`<code or name>: <days joined by "-"> <HH:MM>`, leaving out the parts that are not set (docs/DECISIONS.md,
+    decision 7)."""
     schedule = []
     if days_of_week:
         schedule.append("-".join(str(day) for day in days_of_week))
@@ -48,7 +49,7 @@ class StudyGroup(TenantModel, SoftDeleteModel, TimeStampedModel):
         return self.display_name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        # display_name is a cache of the schedule, so it is derived on every save (decision 7).
+        # display_name is a cache of the schedule, so it is derived on every save (docs/DECISIONS.md, decision 7).
         self.days_of_week = sorted(set(self.days_of_week or []))
         self.display_name = compose_display_name(
             code=self.code, name=self.name, days_of_week=self.days_of_week, start_time=self.start_time

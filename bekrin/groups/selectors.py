@@ -7,7 +7,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from bekrin.core.search import AzSortKey
 from bekrin.groups.models import GroupMembership, StudyGroup
 
-# Meta.ordering, with display_name in Azerbaijani alphabetical order (decision 12).
+# Meta.ordering, with display_name in Azerbaijani alphabetical order (docs/DECISIONS.md, decision 12).
 GROUP_ORDER = (F("sort_order").asc(nulls_last=True), AzSortKey("display_name"), "id")
 
 

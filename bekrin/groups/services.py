@@ -31,7 +31,8 @@ class GroupFields(TypedDict, total=False):
 
 
 def days_of_week_clean(days: Iterable[int]) -> list[int]:
-    """ISO weekdays, unique and ascending (decision 7); a day outside 1–7 or a repeated day is a 400."""
+    """ISO weekdays, unique and ascending (docs/DECISIONS.md, decision 7); a day outside 1–7 or a repeated day is a
+    400."""
     days = list(days)
     bad = [day for day in days if day not in ISO_WEEKDAYS]
     if bad:
@@ -88,7 +89,7 @@ def _differs(group: StudyGroup, field: str, value: object) -> bool:
 
 
 def group_update(*, group: StudyGroup, **changes: Unpack[GroupFields]) -> StudyGroup:
-    """Apply the given changes; display_name follows on save (decision 7).
+    """Apply the given changes; display_name follows on save (docs/DECISIONS.md, decision 7).
 
     The row is read again under a lock and only the changed columns are written: saving the copy read before the
     request's transaction would undo a concurrent delete or change, and derive display_name from stale columns.
@@ -115,7 +116,7 @@ def group_update(*, group: StudyGroup, **changes: Unpack[GroupFields]) -> StudyG
 
 
 def group_soft_delete(*, group: StudyGroup) -> None:
-    """Hide the group (decision 8); memberships and attendance stay for a restore."""
+    """Hide the group (docs/DECISIONS.md, decision 8); memberships and attendance stay for a restore."""
     with transaction.atomic():
         # The locked row, not the caller's copy: StudyGroup.save also writes the schedule columns it derives from.
         current = _lock_group(group.pk)

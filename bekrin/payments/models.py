@@ -1,4 +1,4 @@
-"""Payments in AZN; every write keeps the student's balance true (decision 9)."""
+"""Payments in AZN; every write keeps the student's balance true (docs/DECISIONS.md, decision 9)."""
 
 from decimal import Decimal
 
@@ -25,7 +25,7 @@ class PaymentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Ləğv edilib")
 
 
-# Statuses whose amount counts towards the balance (decision 9).
+# Statuses whose amount counts towards the balance (docs/DECISIONS.md, decision 9).
 BALANCE_STATUSES = (PaymentStatus.PAID, PaymentStatus.PARTIAL)
 
 

@@ -55,7 +55,8 @@ def payment_totals(rows: QuerySet[Payment]) -> dict[str, Decimal]:
 
 
 def student_balance(student_id: int) -> Decimal:
-    """The stored balance, which every payment write keeps equal to the sum of counted payments (decision 9)."""
+    """The stored balance, which every payment write keeps equal to the sum of counted payments (docs/DECISIONS.md,
+    decision 9)."""
     balance = StudentProfile.all_objects.filter(pk=student_id).values_list("balance", flat=True).order_by("pk").first()
     return ZERO if balance is None else balance
 

@@ -1,4 +1,4 @@
-"""Every write to payments; the balance rule of decision 9 is kept here and nowhere else.
+"""Every write to payments; the balance rule of docs/DECISIONS.md, decision 9, is kept here and nowhere else.
 
 Locks are always taken in one order, so two writers can never wait on each other in a cycle:
 1. the student's profile row (`SELECT … FOR UPDATE`): every payment write for one student queues here, so the
@@ -70,7 +70,7 @@ def student_balance_recompute(*, student_id: int) -> Decimal:
 
 def receipt_prefix(*, organization_id: int | None, year: int) -> str:
     """`2026-` for the default school; another organization's numbers carry its id (`7-2026-`), because the
-    column is unique across all schools while each school counts from 1 (decision 10)."""
+    column is unique across all schools while each school counts from 1 (docs/DECISIONS.md, decision 10)."""
     return f"{year}-" if organization_id is None else f"{organization_id}-{year}-"
 
 

@@ -33,7 +33,7 @@ class StudentProfileAdmin(SoftDeleteAdmin):
         student_update(student=obj.user, **changed_values(form, ("grade", "notes")))
 
     def soft_delete(self, obj: Any) -> None:
-        student_soft_delete(student=obj.user)  # also blocks the login and ends memberships (decision 8)
+        student_soft_delete(student=obj.user)  # blocks the login, ends memberships (docs/DECISIONS.md, decision 8)
 
     def restore(self, obj: Any) -> None:
         student_restore(student=obj.user)

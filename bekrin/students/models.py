@@ -14,7 +14,8 @@ class StudentProfile(SoftDeleteModel, TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="student_profile"
     )
     grade = models.CharField(_("grade"), max_length=20)
-    # Derived: the sum of paid/partial, not deleted payments (decision 9); written only by payment services.
+    # Derived: the sum of paid/partial, not deleted payments (docs/DECISIONS.md, decision 9); written only by payment
+    # services.
     balance = models.DecimalField(_("balance"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     notes = models.TextField(_("notes"), null=True, blank=True)
 

@@ -24,7 +24,7 @@ class StudentFilters:
 
 
 def by_name(rows: QuerySet[User]) -> QuerySet[User]:
-    """Users in Azerbaijani alphabetical order of full name (decision 12)."""
+    """Users in Azerbaijani alphabetical order of full name (docs/DECISIONS.md, decision 12)."""
     return rows.order_by(AzSortKey("full_name"), "id")
 
 

@@ -1,7 +1,8 @@
 """Every write to students, parents and their links. Reusable per row by bulk import (issue 5).
 
-Rows created here take the actor's organization (decision 6). Passwords: a chosen one must pass Django's
-validators; without one a password is generated and handed back once (`IssuedPassword`), never stored in clear.
+Rows created here take the actor's organization (docs/DECISIONS.md, decision 6). Passwords: a chosen one must pass
+Django's validators; without one a password is generated and handed back once (`IssuedPassword`), never stored in
+clear.
 """
 
 from collections.abc import Sequence
@@ -144,8 +145,8 @@ def student_update(*, student: User, **changes: Unpack[StudentChanges]) -> list[
 
 
 def student_soft_delete(*, student: User) -> None:
-    """Decision 8: the profile is marked deleted, the user can no longer log in (tokens revoked), active
-    memberships end with `left_at` = the deletion time; attendance, payments and links stay."""
+    """Decision 8 (docs/DECISIONS.md): the profile is marked deleted, the user can no longer log in (tokens
+    revoked), active memberships end with `left_at` = the deletion time; attendance, payments and links stay."""
     with transaction.atomic():
         profile = StudentProfile.all_objects.select_for_update().get(pk=student.pk)
         if profile.deleted_at is not None:
@@ -246,8 +247,8 @@ def parent_update(*, parent: User, **changes: Unpack[UserChanges]) -> list[str]:
 
 
 def parent_soft_delete(*, parent: User) -> None:
-    """As a student's (decision 8): the profile is marked deleted and the parent can no longer log in (tokens
-    revoked); links to children stay, so a restore brings the dashboard back as it was."""
+    """As a student's (docs/DECISIONS.md, decision 8): the profile is marked deleted and the parent can no longer
+    log in (tokens revoked); links to children stay, so a restore brings the dashboard back as it was."""
     with transaction.atomic():
         profile = ParentProfile.all_objects.select_for_update().get(pk=parent.pk)
         if profile.deleted_at is not None:

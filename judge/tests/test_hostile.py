@@ -1,4 +1,4 @@
-"""Hostile programs (JUDGE.md's list): each gets the right verdict, and the host watch sees nothing harmed.
+"""Hostile programs (docs/JUDGE.md's list): each gets the right verdict, and the host watch sees nothing harmed.
 
 Every program receives the host's addresses as its input (see Host.facts). Programs that probe many doors print
 what happened at each, so the expected output spells out that every door stayed shut; the `host` fixture then
@@ -46,7 +46,7 @@ def _read_paths(host: Host) -> str:
         "/proc/1/environ", "/proc/1/cmdline", "/proc/1/mem", "/proc/self/status", "/tmp", "/var/tmp",
         host.secret_path, os.path.dirname(host.secret_path), host.unix_path,
         f"{REPO}/config/settings.py", f"{REPO}/.pgdata", f"{REPO}/.pgdata/PG_VERSION", f"{REPO}/.env",
-        f"{REPO}/judge/_harness.py", "/work/shared/spec/API.md", "/var/run/postgresql",
+        f"{REPO}/judge/_harness.py", f"{REPO}/docs/API.md", "/var/run/postgresql",
     ])  # fmt: skip
 
 

@@ -1,5 +1,5 @@
 """The student's coding endpoints: tasks with their own status, the visible examples, submitting code and reading
-their own submissions. Nothing here ever serializes a hidden test case (decision 13)."""
+their own submissions. Nothing here ever serializes a hidden test case (docs/DECISIONS.md, decision 13)."""
 
 from typing import Any
 

@@ -226,8 +226,9 @@ def _shown(text: str) -> str:
 
 def verdict_report(result: JudgeResult, cases: Sequence[CodingTestCase]) -> str | None:
     """The submission's error_message: the judge's sentence and, for each visible example that did not pass, its
-    input, expected and actual output. A hidden case is only ever named by its number (decision 13): the judge's
-    sentence already leaves out anything its input could have shaped, and its output is never kept."""
+    input, expected and actual output. A hidden case is only ever named by its number (docs/DECISIONS.md, decision
+    13): the judge's sentence already leaves out anything its input could have shaped, and its output is never
+    kept."""
     if result.verdict == Verdict.PASSED:
         return None
     first_failure = next((r for r in result.cases if r.verdict != Verdict.PASSED), None)

@@ -1,5 +1,5 @@
-"""Decision 13: a student never receives the input or expected output of a hidden test case, from any endpoint,
-whatever their program does with it (echo it, put it in an exception, crash on it)."""
+"""Decision 13 (docs/DECISIONS.md): a student never receives the input or expected output of a hidden test case,
+from any endpoint, whatever their program does with it (echo it, put it in an exception, crash on it)."""
 
 import json
 

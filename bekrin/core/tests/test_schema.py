@@ -1,4 +1,4 @@
-"""The migrated database must match docs/schema/erd.json exactly (a copy of the spec's erd.json)."""
+"""The migrated database must match docs/schema/erd.json exactly (the ERD of docs/SEED.md as data)."""
 
 import copy
 import io

@@ -1,4 +1,5 @@
-"""Development data of the seed's section 4, with the logins of decision 14, on any database.
+"""Development data of the seed's section 4 (docs/SEED.md), with the logins of docs/DECISIONS.md, decision 14, on
+any database.
 
 `make run` runs this before every start, so it must succeed on a fresh database, on one it seeded before, and on one
 a school has used for months: groups, tasks and tests named like the seed's, payments numbered like them, seed rows
@@ -54,7 +55,7 @@ STUDENTS = [
     ("student2@bekrin.test", "Ayşə Həsənova", "7A"),
     ("student3@bekrin.test", "İlkin Şükürov", "10"),
 ]
-STUDENT_PASSWORD = "student-pass-1"  # noqa: S105 - documented development login (decision 14)
+STUDENT_PASSWORD = "student-pass-1"  # noqa: S105 - documented development login (docs/DECISIONS.md, decision 14)
 PARENT_CHILDREN = [(0, "ana"), (1, "ana")]  # positions in STUDENTS
 
 
@@ -124,8 +125,8 @@ class SeedUser:
 
 
 def _set_documented_password(user: User, password: str) -> None:
-    # Decision 14's passwords are fixed development logins, not chosen by a person; student1's fails the
-    # similarity validator the services apply, so the user is created without one and it is set here.
+    # Decision 14's passwords (docs/DECISIONS.md) are fixed development logins, not chosen by a person; student1's
+    # fails the similarity validator the services apply, so the user is created without one and it is set here.
     user.set_password(password)
     user.save(update_fields=["password"])
 
