@@ -1,4 +1,5 @@
-"""Every write to students, parents and their links. Reusable per row by bulk import (issue 5).
+"""Every write to students, parents and their links; the bulk import (docs/API.md#bulk-import-of-users) reuses
+them per row.
 
 Rows created here take the actor's organization (docs/DECISIONS.md, decision 6). Passwords: a chosen one must pass
 Django's validators; without one a password is generated and handed back once (`IssuedPassword`), never stored in

@@ -25,7 +25,8 @@ THIS_FILE = Path(__file__).resolve()
 DOCS_PATH = re.compile(r"(?<![\w/.-])docs/([\w./-]*\w)(?:#([\w-]+))?")
 CONTRACT_FILE = re.compile(r"(?<![\w./-])([\w./-]*?)\b(API|JUDGE|WEB|DECISIONS|SEED|EXTENSIONS)\.md")
 DECISION = re.compile(r"\bdecisions? (\d+(?:(?:, | and | or )\d+)*)", re.IGNORECASE)
-OUTSIDE = re.compile(r"/work/shared|\bthe spec\b|\bspec/", re.IGNORECASE)
+# The project's folders beside the repo, and its issue tracker.
+OUTSIDE = re.compile(r"/work/shared|\bthe spec\b|\bspec/|\bissues? \d+", re.IGNORECASE)
 HEADING = re.compile(r"^#+\s+(.+?)\s*$", re.MULTILINE)
 HTML_ID = re.compile(r"""<a\s+(?:id|name)=["']([\w-]+)["']""")
 
@@ -150,6 +151,7 @@ def test_a_citation_of_the_contract_in_the_repo_passes(text):
         ('"/work/shared/spec/API.md"', "'/work/shared' points outside the repo"),
         ("the copy of /work/shared/spec/API.md", "/work/shared/spec/API.md is not cited by its docs/ path"),
         ("decision 14 of the spec", "'decision 14' without docs/DECISIONS.md"),
+        ("Reusable by bulk import (issue 5).", "'issue 5' points outside the repo"),
     ],
 )
 def test_a_citation_that_cannot_be_opened_is_reported(text, problem):

@@ -138,7 +138,8 @@ class SchoolUse:
 
 
 def _used_for_months() -> SchoolUse:
-    """A seeded database after a school's use: everything issue 10 lists, made through the services."""
+    """A seeded database after a school's use, made through the services: rows named like the seed's, seed rows
+    edited, soft-deleted and deleted for good, a password changed (what seed_dev's docstring must survive)."""
     school_student = _school_student_with_payments(3)
     call_command("seed_dev")
     teacher = _user(TEACHER)
