@@ -3,7 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
 from bekrin.core.api import ApiIndexView, HealthView, LivenessView, ReadinessView
-from bekrin.core.views import DocsView, SchemaView
+from bekrin.core.api_base import DocsView, SchemaView
 
 handler400 = "bekrin.core.errors.json_bad_request"
 handler404 = "bekrin.core.errors.json_not_found"

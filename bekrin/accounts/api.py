@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from bekrin.accounts.models import Role, User
 from bekrin.accounts.selectors import parent_children, user_for_me, user_profile_fields
 from bekrin.accounts.services import auth_login, auth_logout
+from bekrin.core.api_base import ANY_ROLE, ApiView, PublicApiView
 from bekrin.core.serializers import PersonRefOut
-from bekrin.core.views import ANY_ROLE, ApiView, PublicApiView
 
 
 class OrganizationOut(serializers.Serializer):

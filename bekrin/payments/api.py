@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
+from bekrin.core.api_base import STAFF, STUDENTS, ApiView, DateRangeQuery, ScopedIdField, query_params
 from bekrin.core.serializers import GroupRefOut, PersonRefOut
-from bekrin.core.views import STAFF, STUDENTS, ApiView, DateRangeQuery, ScopedIdField, query_params
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus
 from bekrin.payments.permissions import payments_visible_to

@@ -13,7 +13,7 @@ from bekrin.assessments.selectors import student_results
 from bekrin.attendance.api import QUERY_NAMES, AttendanceCountsOut, StudentAttendanceOut, StudentAttendanceQueryIn
 from bekrin.attendance.permissions import attendance_records_visible_to
 from bekrin.attendance.selectors import student_attendance
-from bekrin.core.views import PARENTS, ApiView, query_params, validated
+from bekrin.core.api_base import PARENTS, ApiView, query_params, validated
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.payments.api import BalancePageOut, PaymentOut, money_field, student_payments_response
 from bekrin.payments.permissions import payments_visible_to

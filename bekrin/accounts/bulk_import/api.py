@@ -15,10 +15,10 @@ from bekrin.accounts.bulk_import.planning import COLUMNS
 from bekrin.accounts.bulk_import.reading import MAX_BYTES
 from bekrin.accounts.bulk_import.services import users_import
 from bekrin.accounts.models import User
+from bekrin.core.api_base import STAFF, ApiView, query_params, validated
 from bekrin.core.errors import DomainError, PayloadTooLarge
 from bekrin.core.form_input import FormInputSerializer
 from bekrin.core.parsers import JsonParser
-from bekrin.core.views import STAFF, ApiView, query_params, validated
 
 
 class CsvBodyParser(BaseParser):

@@ -48,11 +48,11 @@ from bekrin.assessments.services import (
     test_update,
     window_years_problem,
 )
+from bekrin.core.api_base import STAFF, ApiView, ScopedIdField, query_params, validated
 from bekrin.core.errors import NotFound
 from bekrin.core.form_input import FormInputSerializer
 from bekrin.core.parsers import JsonParser
 from bekrin.core.serializers import GroupRefOut, PersonRefOut
-from bekrin.core.views import STAFF, ApiView, ScopedIdField, query_params, validated
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.students.permissions import students_visible_to
 

@@ -45,8 +45,8 @@ from bekrin.coding.services import (
     task_update,
     topic_create,
 )
+from bekrin.core.api_base import STAFF, ApiView, DateRangeQuery, ScopedIdField, flat_errors, validated
 from bekrin.core.errors import DomainError
-from bekrin.core.views import STAFF, ApiView, DateRangeQuery, ScopedIdField, flat_errors, validated
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.students.permissions import students_visible_to
