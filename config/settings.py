@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bekrin.coding",
     "bekrin.assessments",
     "bekrin.audit",  # after the feature apps: it tracks their models
+    "bekrin.parents",
 ]
 
 MIDDLEWARE = [

@@ -18,13 +18,13 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("docs", DocsView.as_view(url_name="schema"), name="docs"),
     path("", include("bekrin.accounts.urls")),
     path("", include("bekrin.students.urls")),
-    path("", include("bekrin.students.parent_urls")),
     path("", include("bekrin.groups.urls")),
     path("", include("bekrin.attendance.urls")),
     path("", include("bekrin.payments.urls")),
     path("", include("bekrin.coding.urls")),
     path("", include("bekrin.assessments.urls")),
     path("", include("bekrin.audit.urls")),
+    path("", include("bekrin.parents.urls")),
 ]
 
 urlpatterns = [

@@ -15,9 +15,9 @@ from bekrin.attendance.permissions import attendance_records_visible_to
 from bekrin.attendance.selectors import student_attendance
 from bekrin.core.api_base import PARENTS, ApiView, query_params, validated
 from bekrin.groups.permissions import groups_visible_to
+from bekrin.parents.selectors import children_dashboard
 from bekrin.payments.api import BalancePageOut, PaymentOut, money_field, student_payments_response
 from bekrin.payments.permissions import payments_visible_to
-from bekrin.students.parent_selectors import children_dashboard
 from bekrin.students.permissions import students_visible_to
 from bekrin.students.selectors import student_rows
 
