@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "bekrin.assessments",
     "bekrin.audit",  # after the feature apps: it tracks their models
     "bekrin.parents",
+    "bekrin.devdata",  # `manage.py seed_dev`
 ]
 
 MIDDLEWARE = [
