@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
+from bekrin.accounts.people import students_visible_to
 from bekrin.core.api_base import STAFF, ApiView, ScopedIdField, ScopedIdsField, query_params, validated
 from bekrin.core.openapi import body_as_given
 from bekrin.core.serializers import PersonRefOut
@@ -24,7 +25,6 @@ from bekrin.groups.services import (
     memberships_add,
     memberships_end,
 )
-from bekrin.students.permissions import students_visible_to
 
 TAG = ["teacher: groups"]
 

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
+from bekrin.accounts.people import students_visible_to
 from bekrin.assessments.api.serializers import (
     ConfigOut,
     QuestionOut,
@@ -54,7 +55,6 @@ from bekrin.core.form_input import FormInputSerializer
 from bekrin.core.parsers import JsonParser
 from bekrin.core.serializers import GroupRefOut, PersonRefOut
 from bekrin.groups.permissions import groups_visible_to
-from bekrin.students.permissions import students_visible_to
 
 TEST_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The test.")
 ATTEMPT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The attempt.")
