@@ -2,13 +2,16 @@
 
 Staff see their organization's students and parents; a student sees themself, a parent the children linked to
 them. Soft-deleted students exist only for staff asking for them (the "deleted" tab, restore, hard delete).
+
+The profiles and parent links are the students app's models; they are read here through the user's relations
+(`student_profile`, `parent_links`, `child_links`), so groups, which come before students in the app order
+(bekrin/core/tests/test_layering.py), can see people without importing students.
 """
 
 from django.db.models import QuerySet
 
 from bekrin.accounts.models import STAFF_ROLES, Role, User
 from bekrin.core.tenancy import in_tenant
-from bekrin.students.models import ParentStudent
 
 
 def students_visible_to(user: User, *, include_deleted: bool = False) -> QuerySet[User]:
@@ -37,7 +40,7 @@ def can_view_student(user: User, student: User, *, include_deleted: bool = False
     if user.role == Role.STUDENT:
         return student.pk == user.pk
     if user.role == Role.PARENT:
-        return ParentStudent.objects.filter(parent=user, student=student).exists()
+        return student.parent_links.filter(parent=user).exists()
     return False
 
 
@@ -67,5 +70,5 @@ def can_view_parent(user: User, parent: User) -> bool:
     if user.role == Role.PARENT:
         return parent.pk == user.pk
     if user.role == Role.STUDENT:
-        return ParentStudent.objects.filter(parent=parent, student=user).exists()
+        return parent.child_links.filter(student=user).exists()
     return False

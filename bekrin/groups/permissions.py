@@ -5,9 +5,9 @@ groups of the children linked to them. Soft-deleted groups exist only for staff 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from bekrin.accounts.models import STAFF_ROLES, Role, User
+from bekrin.accounts.people import students_visible_to
 from bekrin.core.tenancy import in_tenant
 from bekrin.groups.models import GroupMembership, StudyGroup
-from bekrin.students.models import ParentStudent
 
 
 def groups_visible_to(user: User, *, include_deleted: bool = False) -> QuerySet[StudyGroup]:
@@ -18,10 +18,8 @@ def groups_visible_to(user: User, *, include_deleted: bool = False) -> QuerySet[
     if user.role == Role.STUDENT:
         return rows.filter(Exists(GroupMembership.objects.filter(group=OuterRef("pk"), student=user)))
     if user.role == Role.PARENT:
-        children = ParentStudent.objects.filter(parent=user, student__student_profile__deleted_at__isnull=True)
-        return rows.filter(
-            Exists(GroupMembership.objects.filter(group=OuterRef("pk"), student_id__in=children.values("student_id")))
-        )
+        children = students_visible_to(user)
+        return rows.filter(Exists(GroupMembership.objects.filter(group=OuterRef("pk"), student__in=children)))
     return rows.none()
 
 
