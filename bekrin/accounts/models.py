@@ -8,16 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import Organization, TimeStampedModel, enum_check
-
-
-class Role(models.TextChoices):
-    TEACHER = "teacher", _("Müəllim")
-    STUDENT = "student", _("Şagird")
-    PARENT = "parent", _("Valideyn")
-    ADMIN = "admin", _("Administrator")
-
-
-STAFF_ROLES = frozenset({Role.TEACHER, Role.ADMIN})
+from bekrin.core.roles import Role
 
 
 def normalize_email(email: str) -> str:

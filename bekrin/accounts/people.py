@@ -10,7 +10,8 @@ The profiles and parent links are the students app's models; they are read here 
 
 from django.db.models import QuerySet
 
-from bekrin.accounts.models import STAFF_ROLES, Role, User
+from bekrin.accounts.models import User
+from bekrin.core.roles import STAFF, Role
 from bekrin.core.tenancy import in_tenant
 
 
@@ -18,7 +19,7 @@ def students_visible_to(user: User, *, include_deleted: bool = False) -> QuerySe
     rows = in_tenant(User.objects.filter(role=Role.STUDENT, student_profile__isnull=False), user)
     if not include_deleted:
         rows = rows.filter(student_profile__deleted_at__isnull=True)
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return rows
     if user.role == Role.STUDENT:
         return rows.filter(pk=user.pk, student_profile__deleted_at__isnull=True)
@@ -33,9 +34,9 @@ def can_view_student(user: User, student: User, *, include_deleted: bool = False
     profile = getattr(student, "student_profile", None)
     if profile is None:
         return False
-    if profile.deleted_at is not None and (user.role not in STAFF_ROLES or not include_deleted):
+    if profile.deleted_at is not None and (user.role not in STAFF or not include_deleted):
         return False
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return True
     if user.role == Role.STUDENT:
         return student.pk == user.pk
@@ -50,7 +51,7 @@ def parents_visible_to(user: User) -> QuerySet[User]:
         User.objects.filter(role=Role.PARENT, parent_profile__isnull=False, parent_profile__deleted_at__isnull=True),
         user,
     )
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return rows
     if user.role == Role.PARENT:
         return rows.filter(pk=user.pk)
@@ -65,7 +66,7 @@ def can_view_parent(user: User, parent: User) -> bool:
     profile = getattr(parent, "parent_profile", None)
     if profile is None or profile.deleted_at is not None:
         return False
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return True
     if user.role == Role.PARENT:
         return parent.pk == user.pk

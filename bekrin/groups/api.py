@@ -11,8 +11,9 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
-from bekrin.core.api_base import STAFF, ApiView, ScopedIdField, ScopedIdsField, query_params, validated
+from bekrin.core.api_base import ApiView, ScopedIdField, ScopedIdsField, query_params, validated
 from bekrin.core.openapi import body_as_given
+from bekrin.core.roles import STAFF
 from bekrin.core.serializers import PersonRefOut
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import group_teachers_visible_to, groups_visible_to

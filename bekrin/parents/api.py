@@ -14,7 +14,8 @@ from bekrin.assessments.selectors import student_results
 from bekrin.attendance.api import QUERY_NAMES, AttendanceCountsOut, StudentAttendanceOut, StudentAttendanceQueryIn
 from bekrin.attendance.permissions import attendance_records_visible_to
 from bekrin.attendance.selectors import student_attendance
-from bekrin.core.api_base import PARENTS, ApiView, query_params, validated
+from bekrin.core.api_base import ApiView, query_params, validated
+from bekrin.core.roles import PARENTS
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.parents.selectors import children_dashboard
 from bekrin.payments.api import BalancePageOut, PaymentOut, money_field, student_payments_response

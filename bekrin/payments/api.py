@@ -16,7 +16,8 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
-from bekrin.core.api_base import STAFF, STUDENTS, ApiView, DateRangeQuery, ScopedIdField, query_params
+from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, query_params
+from bekrin.core.roles import STAFF, STUDENTS
 from bekrin.core.serializers import GroupRefOut, PersonRefOut
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus

@@ -49,10 +49,11 @@ from bekrin.assessments.services import (
     test_update,
     window_years_problem,
 )
-from bekrin.core.api_base import STAFF, ApiView, ScopedIdField, query_params, validated
+from bekrin.core.api_base import ApiView, ScopedIdField, query_params, validated
 from bekrin.core.errors import NotFound
 from bekrin.core.form_input import FormInputSerializer
 from bekrin.core.parsers import JsonParser
+from bekrin.core.roles import STAFF
 from bekrin.core.serializers import GroupRefOut, PersonRefOut
 from bekrin.groups.permissions import groups_visible_to
 

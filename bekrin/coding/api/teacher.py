@@ -46,8 +46,9 @@ from bekrin.coding.services import (
     task_update,
     topic_create,
 )
-from bekrin.core.api_base import STAFF, ApiView, DateRangeQuery, ScopedIdField, flat_errors, validated
+from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, flat_errors, validated
 from bekrin.core.errors import DomainError
+from bekrin.core.roles import STAFF
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
 

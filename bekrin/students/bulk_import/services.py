@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bekrin.accounts.hashers import initial_password, initial_password_hash
-from bekrin.accounts.models import Role, TeacherProfile, User
+from bekrin.accounts.models import TeacherProfile, User
 from bekrin.core.errors import Conflict, DomainError
+from bekrin.core.roles import Role
 from bekrin.groups.services import memberships_add
 from bekrin.students.bulk_import.planning import (
     COLUMNS,

@@ -5,7 +5,8 @@ from django.contrib.auth.hashers import identify_hasher
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from bekrin.accounts.models import Role, TeacherProfile, User
+from bekrin.accounts.models import TeacherProfile, User
+from bekrin.core.roles import Role
 from bekrin.groups.models import GroupMembership
 from bekrin.students.bulk_import.reading import MAX_BYTES, MAX_ROWS
 from bekrin.students.bulk_import.services import MAX_TYPED_PASSWORDS
