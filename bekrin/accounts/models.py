@@ -85,18 +85,6 @@ class User(AbstractBaseUser):
 
         return admin_permits_app(self, app_label)
 
-    @property
-    def is_teacher(self) -> bool:
-        return self.role == Role.TEACHER
-
-    @property
-    def is_student(self) -> bool:
-        return self.role == Role.STUDENT
-
-    @property
-    def is_parent(self) -> bool:
-        return self.role == Role.PARENT
-
 
 class TeacherProfile(TimeStampedModel):
     user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="teacher_profile")
