@@ -44,10 +44,11 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "pgtrigger",
     "pghistory",
+    # The app order: an app imports only the ones before it (bekrin/core/tests/test_layering.py).
     "bekrin.core",
     "bekrin.accounts",
-    "bekrin.students",
     "bekrin.groups",
+    "bekrin.students",
     "bekrin.attendance",
     "bekrin.payments",
     "bekrin.coding",
