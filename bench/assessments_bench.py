@@ -31,8 +31,9 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
 from bekrin.assessments.models import AttemptStatus, Test, TestAssignment, TestAttempt, TestResult, TestType
+from bekrin.core.roles import Role
 from bekrin.groups.models import GroupMembership, StudyGroup
 from bekrin.students.models import StudentProfile
 

@@ -32,8 +32,9 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
 from bekrin.attendance.models import AttendanceRecord, AttendanceStatus
+from bekrin.core.roles import Role
 from bekrin.groups.models import GroupMembership, StudyGroup
 from bekrin.students.models import StudentProfile
 

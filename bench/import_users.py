@@ -33,9 +33,10 @@ from django.test.utils import setup_test_environment
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from bekrin.accounts.bulk_import.services import MAX_TYPED_PASSWORDS
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
+from bekrin.core.roles import Role
 from bekrin.groups.models import GroupMembership, StudyGroup
+from bekrin.students.bulk_import.services import MAX_TYPED_PASSWORDS
 from bekrin.students.models import ParentStudent
 
 STUDENTS = 1_000

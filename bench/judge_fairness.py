@@ -75,8 +75,9 @@ def wait_for_verdict(submission_id: int, timeout_s: float = 300) -> str:
 def measure() -> float:
     from django.core.management import call_command
 
-    from bekrin.accounts.models import Role, User
+    from bekrin.accounts.models import User
     from bekrin.coding.services import submission_create, task_create
+    from bekrin.core.roles import Role
 
     call_command("seed_dev", verbosity=0)
     teacher = User.objects.get(email="teacher@bekrin.test")

@@ -51,8 +51,9 @@ def load() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from bekrin.accounts.models import Role, User
+    from bekrin.accounts.models import User
     from bekrin.coding.models import CodingTask, CodingTopic, Difficulty
+    from bekrin.core.roles import Role
     from bekrin.groups.models import GroupMembership, StudyGroup
     from bekrin.students.models import StudentProfile
 

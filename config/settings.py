@@ -44,15 +44,18 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "pgtrigger",
     "pghistory",
+    # The app order: an app imports only the ones before it (bekrin/core/tests/test_layering.py).
     "bekrin.core",
     "bekrin.accounts",
-    "bekrin.students",
     "bekrin.groups",
+    "bekrin.students",
     "bekrin.attendance",
     "bekrin.payments",
     "bekrin.coding",
     "bekrin.assessments",
     "bekrin.audit",  # after the feature apps: it tracks their models
+    "bekrin.parents",
+    "bekrin.devdata",  # `manage.py seed_dev`
 ]
 
 MIDDLEWARE = [

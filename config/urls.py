@@ -3,7 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
 from bekrin.core.api import ApiIndexView, HealthView, LivenessView, ReadinessView
-from bekrin.core.views import DocsView, SchemaView
+from bekrin.core.api_base import DocsView, SchemaView
 
 handler400 = "bekrin.core.errors.json_bad_request"
 handler404 = "bekrin.core.errors.json_not_found"
@@ -17,14 +17,14 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("schema", SchemaView.as_view(), name="schema"),
     path("docs", DocsView.as_view(url_name="schema"), name="docs"),
     path("", include("bekrin.accounts.urls")),
-    path("", include("bekrin.students.urls")),
-    path("", include("bekrin.students.parent_urls")),
     path("", include("bekrin.groups.urls")),
+    path("", include("bekrin.students.urls")),
     path("", include("bekrin.attendance.urls")),
     path("", include("bekrin.payments.urls")),
     path("", include("bekrin.coding.urls")),
     path("", include("bekrin.assessments.urls")),
     path("", include("bekrin.audit.urls")),
+    path("", include("bekrin.parents.urls")),
 ]
 
 urlpatterns = [

@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from knox.admin import AuthTokenAdmin
 from knox.models import AuthToken
 
-from bekrin.accounts.models import STAFF_ROLES, TeacherProfile, User, normalize_email
+from bekrin.accounts.models import TeacherProfile, User, normalize_email
 from bekrin.accounts.permissions import can_manage_user, roles_grantable_by, users_visible_in_admin
 from bekrin.accounts.services import auth_logout, user_create, user_update
 from bekrin.core.admin import FoldedSearchAdmin, ReadOnlyMixin, changed_values
+from bekrin.core.roles import STAFF
 
 # Fields a staff user may correct on a user they manage; role, activity and admin rights are not among them.
 _PROFILE_FIELDS = ("email", "full_name", "phone")
@@ -67,7 +68,7 @@ class PasswordSetForm(AdminPasswordChangeForm):
 
 def _creatable_roles(user: User) -> list[str]:
     # Students and parents are created with their profiles, groups and links by the students' services (API).
-    return [role for role in roles_grantable_by(user) if role in STAFF_ROLES]
+    return [role for role in roles_grantable_by(user) if role in STAFF]
 
 
 @admin.register(User)

@@ -7,11 +7,12 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
 from bekrin.accounts.selectors import parent_children, user_for_me, user_profile_fields
 from bekrin.accounts.services import auth_login, auth_logout
+from bekrin.core.api_base import ApiView, PublicApiView
+from bekrin.core.roles import ANY_ROLE, Role
 from bekrin.core.serializers import PersonRefOut
-from bekrin.core.views import ANY_ROLE, ApiView, PublicApiView
 
 
 class OrganizationOut(serializers.Serializer):

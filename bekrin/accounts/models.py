@@ -8,16 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import Organization, TimeStampedModel, enum_check
-
-
-class Role(models.TextChoices):
-    TEACHER = "teacher", _("Müəllim")
-    STUDENT = "student", _("Şagird")
-    PARENT = "parent", _("Valideyn")
-    ADMIN = "admin", _("Administrator")
-
-
-STAFF_ROLES = frozenset({Role.TEACHER, Role.ADMIN})
+from bekrin.core.roles import Role
 
 
 def normalize_email(email: str) -> str:
@@ -93,18 +84,6 @@ class User(AbstractBaseUser):
         from bekrin.accounts.permissions import admin_permits_app
 
         return admin_permits_app(self, app_label)
-
-    @property
-    def is_teacher(self) -> bool:
-        return self.role == Role.TEACHER
-
-    @property
-    def is_student(self) -> bool:
-        return self.role == Role.STUDENT
-
-    @property
-    def is_parent(self) -> bool:
-        return self.role == Role.PARENT
 
 
 class TeacherProfile(TimeStampedModel):

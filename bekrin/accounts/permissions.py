@@ -13,7 +13,8 @@ from typing import Any
 from django.apps import apps
 from django.db.models import QuerySet
 
-from bekrin.accounts.models import STAFF_ROLES, Role, User
+from bekrin.accounts.models import User
+from bekrin.core.roles import STAFF, Role
 from bekrin.core.tenancy import same_tenant
 
 _RANK = {Role.STUDENT: 0, Role.PARENT: 0, Role.TEACHER: 1, Role.ADMIN: 2}
@@ -34,7 +35,7 @@ def is_admin_user(user: Any) -> bool:
     """Who enters the admin at all: active staff of a staff role, and superusers."""
     if not getattr(user, "is_active", False):
         return False
-    return bool(user.is_superuser or (user.is_staff and user.role in STAFF_ROLES))
+    return bool(user.is_superuser or (user.is_staff and user.role in STAFF))
 
 
 def is_office_user(user: Any) -> bool:

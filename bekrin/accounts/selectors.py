@@ -1,6 +1,7 @@
 from typing import Any
 
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
+from bekrin.core.roles import Role
 
 
 def user_profile_fields(user: User) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from collections.abc import Collection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from bekrin.accounts.models import STAFF_ROLES, Role, User
+from bekrin.accounts.models import User
 from bekrin.assessments.models import Test, TestAssignment, TestAttempt
+from bekrin.core.roles import STAFF, Role
 from bekrin.core.tenancy import in_tenant
 from bekrin.groups.models import GroupMembership
 from bekrin.students.models import ParentStudent
@@ -50,7 +51,7 @@ def _opened_now() -> Q:
 def tests_visible_to(user: User, *, include_deleted: bool = False) -> QuerySet[Test]:
     manager = Test.all_objects if include_deleted else Test.objects
     rows = in_tenant(manager.all(), user)
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return rows
     if user.role in (Role.STUDENT, Role.PARENT):
         reaching = assignments_reaching(acting_for(user))
@@ -61,7 +62,7 @@ def tests_visible_to(user: User, *, include_deleted: bool = False) -> QuerySet[T
 def can_view_test(user: User, test: Test, *, include_deleted: bool = False) -> bool:
     if test.organization_id != user.organization_id or (test.deleted_at is not None and not include_deleted):
         return False
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return True
     if user.role in (Role.STUDENT, Role.PARENT):
         reaching = assignments_reaching(acting_for(user))
@@ -88,7 +89,7 @@ def can_view_test_paper(user: User, test: Test) -> bool:
 
 def assignments_visible_to(user: User) -> QuerySet[TestAssignment]:
     rows = in_tenant(TestAssignment.objects.filter(test__deleted_at__isnull=True), user, "test__organization")
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return rows
     if user.role in (Role.STUDENT, Role.PARENT):
         return rows.filter(test__is_active=True, pk__in=assignments_reaching(acting_for(user)).values("pk"))
@@ -99,7 +100,7 @@ def can_view_assignment(user: User, assignment: TestAssignment) -> bool:
     test = assignment.test
     if test.organization_id != user.organization_id or test.deleted_at is not None:
         return False
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return True
     if user.role in (Role.STUDENT, Role.PARENT):
         return test.is_active and assignments_reaching(acting_for(user)).filter(pk=assignment.pk).exists()
@@ -108,7 +109,7 @@ def can_view_assignment(user: User, assignment: TestAssignment) -> bool:
 
 def attempts_visible_to(user: User) -> QuerySet[TestAttempt]:
     rows = in_tenant(TestAttempt.objects.filter(test__deleted_at__isnull=True), user, "test__organization")
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return rows
     if user.role in (Role.STUDENT, Role.PARENT):
         return rows.filter(student_id__in=acting_for(user))
@@ -119,7 +120,7 @@ def can_view_attempt(user: User, attempt: TestAttempt) -> bool:
     test = attempt.test
     if test.organization_id != user.organization_id or test.deleted_at is not None:
         return False
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return True
     if user.role == Role.STUDENT:
         return attempt.student_id == user.pk

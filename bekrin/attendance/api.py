@@ -15,25 +15,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
+from bekrin.accounts.people import students_visible_to
 from bekrin.attendance.models import AttendanceRecord, AttendanceStatus
 from bekrin.attendance.permissions import attendance_records_visible_to
 from bekrin.attendance.selectors import DateRange, attendance_grid, student_attendance
 from bekrin.attendance.services import MAX_CELLS, CellInput, attendance_mark
+from bekrin.core.api_base import MAX_ID, ApiView, DateRangeQuery, ScopedIdField, flat_errors, query_params, validated
 from bekrin.core.openapi import body_as_given
+from bekrin.core.roles import STAFF, STUDENTS
 from bekrin.core.serializers import GroupRefOut
-from bekrin.core.views import (
-    MAX_ID,
-    STAFF,
-    STUDENTS,
-    ApiView,
-    DateRangeQuery,
-    ScopedIdField,
-    flat_errors,
-    query_params,
-    validated,
-)
 from bekrin.groups.permissions import groups_visible_to
-from bekrin.students.permissions import students_visible_to
 
 MAX_DAYS = 366
 # Lesson dates stay well inside what date arithmetic can represent (a day or a month after one must still exist).

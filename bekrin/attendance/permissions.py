@@ -3,15 +3,16 @@ children linked to them. Records of soft-deleted groups or students are hidden f
 
 from django.db.models import QuerySet
 
-from bekrin.accounts.models import STAFF_ROLES, Role, User
+from bekrin.accounts.models import User
 from bekrin.attendance.models import AttendanceRecord
+from bekrin.core.roles import STAFF, Role
 from bekrin.core.tenancy import in_tenant
 from bekrin.students.models import ParentStudent
 
 
 def attendance_records_visible_to(user: User) -> QuerySet[AttendanceRecord]:
     rows = in_tenant(AttendanceRecord.objects.all(), user)
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return rows
     rows = rows.filter(group__deleted_at__isnull=True, student__student_profile__deleted_at__isnull=True)
     if user.role == Role.STUDENT:
@@ -24,7 +25,7 @@ def attendance_records_visible_to(user: User) -> QuerySet[AttendanceRecord]:
 def can_view_attendance_record(user: User, record: AttendanceRecord) -> bool:
     if record.organization_id != user.organization_id:
         return False
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return True
     if record.group.deleted_at is not None or record.student.student_profile.deleted_at is not None:
         return False

@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bekrin.accounts.models import User
+from bekrin.accounts.people import students_visible_to
 from bekrin.attendance.models import AttendanceRecord, AttendanceStatus
 from bekrin.core.errors import DomainError, NotFound
 from bekrin.groups.models import GroupMembership
 from bekrin.groups.permissions import groups_visible_to
-from bekrin.students.permissions import students_visible_to
 
 MAX_CELLS = 1000
 _KEY_FIELDS = ["group", "student", "lesson_date"]

@@ -10,8 +10,9 @@ from rest_framework.response import Response
 
 from bekrin.audit.permissions import AUDITED_MODELS, audit_events_visible_to
 from bekrin.audit.selectors import audit_event_list, event_snapshot
+from bekrin.core.api_base import MAX_ID, ApiView, query_params, validated
+from bekrin.core.roles import STAFF
 from bekrin.core.serializers import PersonRefOut
-from bekrin.core.views import MAX_ID, STAFF, ApiView, query_params, validated
 
 
 class AuditQuery(serializers.Serializer):

@@ -3,7 +3,7 @@ not exist). Nobody writes it: the triggers do."""
 
 from django.db.models import QuerySet
 
-from bekrin.accounts.models import STAFF_ROLES, User
+from bekrin.accounts.models import User
 from bekrin.audit.models import (
     TrackedAttendanceRecord,
     TrackedGroupMembership,
@@ -12,6 +12,7 @@ from bekrin.audit.models import (
     TrackedTestAttempt,
     TrackedUser,
 )
+from bekrin.core.roles import STAFF
 from bekrin.core.tenancy import in_tenant
 
 # The `model` of `GET /api/teacher/audit`: its tracked proxy and the path from an event to its school (an answer
@@ -29,7 +30,7 @@ AUDITED_MODELS = {
 def audit_events_visible_to(user: User, model: str) -> QuerySet:
     tracked, tenant_path = AUDITED_MODELS[model]
     events = tracked.pgh_event_model.objects.all()  # type: ignore[attr-defined]
-    if user.role not in STAFF_ROLES:
+    if user.role not in STAFF:
         return events.none()
     events = in_tenant(events, user, tenant_path)
     if model == "user":

@@ -5,13 +5,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from bekrin.accounts.models import STAFF_ROLES, Role
 from bekrin.coding.models import CodingImport, CodingSubmission, CodingTask, CodingTopic
+from bekrin.core.roles import STAFF, Role
 from bekrin.core.tenancy import in_tenant
 
 
 def _is_staff(user: Any) -> bool:
-    return getattr(user, "role", None) in STAFF_ROLES
+    return getattr(user, "role", None) in STAFF
 
 
 def _is_student(user: Any) -> bool:

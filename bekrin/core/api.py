@@ -4,9 +4,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bekrin.core.api_base import PublicApiView
 from bekrin.core.errors import DomainError
 from bekrin.core.selectors import HealthStatus, PartState, health_report, readiness_problem
-from bekrin.core.views import PublicApiView
 
 
 def _states(*states: PartState) -> list[str]:

@@ -10,9 +10,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
+from bekrin.accounts.people import students_visible_to
+from bekrin.core.api_base import ApiView, ScopedIdField, ScopedIdsField, query_params, validated
 from bekrin.core.openapi import body_as_given
+from bekrin.core.roles import STAFF
 from bekrin.core.serializers import PersonRefOut
-from bekrin.core.views import STAFF, ApiView, ScopedIdField, ScopedIdsField, query_params, validated
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import group_teachers_visible_to, groups_visible_to
 from bekrin.groups.selectors import GroupFilters, group_detail_rows, group_list
@@ -24,7 +26,6 @@ from bekrin.groups.services import (
     memberships_add,
     memberships_end,
 )
-from bekrin.students.permissions import students_visible_to
 
 TAG = ["teacher: groups"]
 

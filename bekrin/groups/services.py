@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bekrin.accounts.models import STAFF_ROLES, Role, User
+from bekrin.accounts.models import User
 from bekrin.core.errors import DomainError, NotFound
+from bekrin.core.roles import STAFF, Role
 from bekrin.groups.models import ISO_WEEKDAYS, GroupMembership, StudyGroup
 
 
@@ -45,7 +46,7 @@ def days_of_week_clean(days: Iterable[int]) -> list[int]:
 
 
 def _check_teacher(*, teacher: User, organization_id: int | None) -> None:
-    if teacher.role not in STAFF_ROLES or teacher.organization_id != organization_id or not teacher.is_active:
+    if teacher.role not in STAFF or teacher.organization_id != organization_id or not teacher.is_active:
         raise NotFound(_("No such teacher."), fields={"teacher_id": [_("No such teacher.")]})
 
 

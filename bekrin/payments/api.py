@@ -15,14 +15,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
+from bekrin.accounts.people import students_visible_to
+from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, query_params
+from bekrin.core.roles import STAFF, STUDENTS
 from bekrin.core.serializers import GroupRefOut, PersonRefOut
-from bekrin.core.views import STAFF, STUDENTS, ApiView, DateRangeQuery, ScopedIdField, query_params
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus
 from bekrin.payments.permissions import payments_visible_to
 from bekrin.payments.selectors import PaymentFilters, payment_list, payment_rows, payment_totals, student_balance
 from bekrin.payments.services import payment_create, payment_delete, payment_restore, payment_update
-from bekrin.students.permissions import students_visible_to
 
 
 def money_field(**options: Any) -> serializers.DecimalField:

@@ -3,7 +3,8 @@ a parent those of the children linked to them. Students and parents never see a 
 
 from django.db.models import QuerySet
 
-from bekrin.accounts.models import STAFF_ROLES, Role, User
+from bekrin.accounts.models import User
+from bekrin.core.roles import STAFF, Role
 from bekrin.core.tenancy import in_tenant
 from bekrin.payments.models import Payment
 from bekrin.students.models import ParentStudent
@@ -11,7 +12,7 @@ from bekrin.students.models import ParentStudent
 
 def payments_visible_to(user: User) -> QuerySet[Payment]:
     rows = in_tenant(Payment.all_objects.all(), user)
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return rows
     if user.role == Role.STUDENT:
         return rows.filter(student=user, deleted_at__isnull=True)
@@ -27,7 +28,7 @@ def payments_visible_to(user: User) -> QuerySet[Payment]:
 def can_view_payment(user: User, payment: Payment) -> bool:
     if payment.organization_id != user.organization_id:
         return False
-    if user.role in STAFF_ROLES:
+    if user.role in STAFF:
         return True
     if payment.deleted_at is not None:
         return False

@@ -10,10 +10,11 @@ from rest_framework.response import Response
 
 from bekrin.accounts.api import IssuedPasswordOut
 from bekrin.accounts.models import User
+from bekrin.accounts.people import parents_visible_to, students_visible_to
+from bekrin.core.api_base import ApiView, ScopedIdField, ScopedIdsField, query_params, validated
 from bekrin.core.openapi import body_as_given
-from bekrin.core.views import STAFF, ApiView, ScopedIdField, ScopedIdsField, query_params, validated
+from bekrin.core.roles import STAFF
 from bekrin.groups.permissions import groups_visible_to
-from bekrin.students.permissions import parents_visible_to, students_visible_to
 from bekrin.students.selectors import StudentFilters, parent_list, parent_rows, student_list, student_rows
 from bekrin.students.services import (
     ParentInput,

@@ -1,4 +1,4 @@
-"""Reads of students and parents, always starting from the caller's visible rows (bekrin.students.permissions).
+"""Reads of students and parents, always starting from the caller's visible rows (bekrin.accounts.people).
 
 Lists cost a fixed number of queries: the page (user + profile joined), then one query for the page's active
 memberships with their groups and one for the parent links with the parents.

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from bekrin.accounts.models import Role, User, normalize_email
+from bekrin.accounts.models import User, normalize_email
 from bekrin.accounts.services import EmailTaken, UserChanges, user_create, user_update
 from bekrin.core.errors import Conflict, DomainError, NotFound
+from bekrin.core.roles import Role
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.services import memberships_end_all, memberships_resume, memberships_set_for_student
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from bekrin.students import api
+from bekrin.students.bulk_import.api import UserBulkImportView
 
 urlpatterns = [
     path("teacher/students", api.StudentListView.as_view(), name="teacher-students"),
@@ -10,4 +11,5 @@ urlpatterns = [
     path("teacher/students/<int:pk>/parents", api.StudentParentsView.as_view(), name="teacher-student-parents"),
     path("teacher/parents", api.ParentListView.as_view(), name="teacher-parents"),
     path("teacher/parents/<int:pk>", api.ParentDetailView.as_view(), name="teacher-parent"),
+    path("teacher/bulk-import/users", UserBulkImportView.as_view(), name="teacher-bulk-import-users"),
 ]

@@ -7,8 +7,9 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.hashers import make_password
 
-from bekrin.accounts.models import Role, TeacherProfile, User
+from bekrin.accounts.models import TeacherProfile, User
 from bekrin.core.models import Organization
+from bekrin.core.roles import Role
 from bekrin.groups.models import GroupMembership, StudyGroup
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
 

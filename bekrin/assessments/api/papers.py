@@ -11,8 +11,9 @@ from bekrin.accounts.models import User
 from bekrin.assessments.models import Test
 from bekrin.assessments.papers import open_paper
 from bekrin.assessments.permissions import test_papers_visible_to
+from bekrin.core.api_base import ApiView
 from bekrin.core.errors import NotFound
-from bekrin.core.views import ANY_ROLE, ApiView
+from bekrin.core.roles import ANY_ROLE
 
 
 class TestPaperView(ApiView):

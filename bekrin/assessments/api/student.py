@@ -19,7 +19,8 @@ from bekrin.assessments.selectors import (
 )
 from bekrin.assessments.services import attempt_save_answers, attempt_start, attempt_submit
 from bekrin.assessments.windows import WindowState
-from bekrin.core.views import STUDENTS, ApiView, query_params, validated
+from bekrin.core.api_base import ApiView, query_params, validated
+from bekrin.core.roles import STUDENTS
 
 TEST_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The test.")
 ATTEMPT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The attempt.")

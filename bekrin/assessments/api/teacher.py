@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
+from bekrin.accounts.people import students_visible_to
 from bekrin.assessments.api.serializers import (
     ConfigOut,
     QuestionOut,
@@ -48,13 +49,13 @@ from bekrin.assessments.services import (
     test_update,
     window_years_problem,
 )
+from bekrin.core.api_base import ApiView, ScopedIdField, query_params, validated
 from bekrin.core.errors import NotFound
 from bekrin.core.form_input import FormInputSerializer
 from bekrin.core.parsers import JsonParser
+from bekrin.core.roles import STAFF
 from bekrin.core.serializers import GroupRefOut, PersonRefOut
-from bekrin.core.views import STAFF, ApiView, ScopedIdField, query_params, validated
 from bekrin.groups.permissions import groups_visible_to
-from bekrin.students.permissions import students_visible_to
 
 TEST_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The test.")
 ATTEMPT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The attempt.")

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 
 from bekrin.accounts.models import User
 from bekrin.coding.models import CodingSubmission, CodingTask, CodingTestCase, CodingTopic
-from bekrin.core.views import query_params
+from bekrin.core.api_base import query_params
 
 TASK_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The task.")
 SUBMISSION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The submission.")

@@ -30,7 +30,8 @@ from bekrin.coding.selectors import (
     submission_wait_for_verdict,
 )
 from bekrin.coding.services import MAX_CODE_BYTES, submission_create
-from bekrin.core.views import STUDENTS, ApiView, validated
+from bekrin.core.api_base import ApiView, validated
+from bekrin.core.roles import STUDENTS
 
 
 class StudentTaskOut(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
+from bekrin.accounts.people import students_visible_to
 from bekrin.coding.api.common import TASK_ID, TeacherSubmissionOut, TopicBriefOut, present_params
 from bekrin.coding.models import (
     CodingImport,
@@ -45,11 +46,11 @@ from bekrin.coding.services import (
     task_update,
     topic_create,
 )
+from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, flat_errors, validated
 from bekrin.core.errors import DomainError
-from bekrin.core.views import STAFF, ApiView, DateRangeQuery, ScopedIdField, flat_errors, validated
+from bekrin.core.roles import STAFF
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
-from bekrin.students.permissions import students_visible_to
 
 INT32_MAX = 2**31 - 1
 MAX_CASE_TEXT = 1_000_000

@@ -1,7 +1,7 @@
-"""The import's error paths come from the one `flat_errors` in bekrin.core.views (shared with attendance)."""
+"""The import's error paths come from the one `flat_errors` in bekrin.core.api_base (shared with attendance)."""
 
 from bekrin.coding.api.teacher import ImportIn
-from bekrin.core.views import flat_errors
+from bekrin.core.api_base import flat_errors
 
 
 def test_nested_errors_are_named_by_their_path():

@@ -9,8 +9,9 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from knox.models import AuthToken
 
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
 from bekrin.coding.models import CodingTopic
+from bekrin.core.roles import Role
 from bekrin.groups.models import GroupMembership
 from bekrin.payments.models import Payment
 from bekrin.payments.services import payment_create

@@ -1,6 +1,7 @@
 import pytest
 
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
+from bekrin.core.roles import Role
 from bekrin.core.search import filter_by_search, fold_text
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
+from bekrin.core.roles import Role
 from bekrin.students.models import ParentProfile, ParentStudent
 from bekrin.testing.concurrency import run_in_parallel
 from bekrin.testing.factories import TeacherFactory

@@ -1,7 +1,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
+from bekrin.core.roles import Role
 from bekrin.students.models import ParentStudent
 from bekrin.testing.factories import ParentFactory, ParentLinkFactory, StudentFactory
 

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
+from bekrin.core.roles import Role
 from bekrin.groups.models import GroupMembership
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
 from bekrin.testing.factories import (

@@ -9,12 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from bekrin.accounts.models import Role, User
+from bekrin.accounts.models import User
 from bekrin.accounts.services import user_create, user_update
 from bekrin.assessments import models as assessment_models
 from bekrin.assessments import services as assessments
 from bekrin.coding.models import CodingTask, CodingTopic, Difficulty
 from bekrin.coding.services import task_create
+from bekrin.core.roles import Role
 from bekrin.groups.models import GroupMembership, StudyGroup
 from bekrin.groups.services import group_create, group_soft_delete, group_update, memberships_end
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus

@@ -33,7 +33,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from bekrin.accounts.models import Role, TeacherProfile, User
+from bekrin.accounts.models import TeacherProfile, User
 from bekrin.accounts.services import user_create
 from bekrin.assessments.models import TestType
 from bekrin.assessments.services import answer_key_save, assignment_create, test_create
@@ -41,6 +41,7 @@ from bekrin.attendance.models import AttendanceStatus
 from bekrin.attendance.services import CellInput, attendance_mark
 from bekrin.coding.models import CodingSubmission, CodingTask, CodingTopic, Difficulty, SubmissionStatus
 from bekrin.coding.services import CaseData, progress_recompute, task_create, topic_create
+from bekrin.core.roles import Role
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.services import group_create, memberships_add
 from bekrin.payments.models import PaymentMethod, PaymentStatus

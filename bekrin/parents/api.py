@@ -9,16 +9,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
+from bekrin.accounts.people import students_visible_to
 from bekrin.assessments.selectors import student_results
 from bekrin.attendance.api import QUERY_NAMES, AttendanceCountsOut, StudentAttendanceOut, StudentAttendanceQueryIn
 from bekrin.attendance.permissions import attendance_records_visible_to
 from bekrin.attendance.selectors import student_attendance
-from bekrin.core.views import PARENTS, ApiView, query_params, validated
+from bekrin.core.api_base import ApiView, query_params, validated
+from bekrin.core.roles import PARENTS
 from bekrin.groups.permissions import groups_visible_to
+from bekrin.parents.selectors import children_dashboard
 from bekrin.payments.api import BalancePageOut, PaymentOut, money_field, student_payments_response
 from bekrin.payments.permissions import payments_visible_to
-from bekrin.students.parent_selectors import children_dashboard
-from bekrin.students.permissions import students_visible_to
 from bekrin.students.selectors import student_rows
 
 

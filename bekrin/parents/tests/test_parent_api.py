@@ -7,10 +7,10 @@ from django.utils import timezone
 from bekrin.assessments import models as assessments
 from bekrin.attendance.models import AttendanceRecord
 from bekrin.coding.models import CodingProgress, CodingTask, Difficulty, ProgressStatus
+from bekrin.parents.selectors import attendance_summaries, dashboard_periods
 from bekrin.payments.services import payment_create
 from bekrin.payments.tests.factories import PaymentFactory
 from bekrin.students.models import StudentProfile
-from bekrin.students.parent_selectors import attendance_summaries, dashboard_periods
 from bekrin.testing.factories import GroupFactory, MembershipFactory, ParentLinkFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bekrin.accounts.models import Role, TeacherProfile, User, normalize_email
+from bekrin.accounts.models import TeacherProfile, User, normalize_email
+from bekrin.core.roles import Role
 from bekrin.core.search import fold_text
 from bekrin.core.tenancy import in_tenant
 from bekrin.groups.models import GroupMembership, StudyGroup

@@ -15,7 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bekrin.accounts.bulk_import.planning import (
+from bekrin.accounts.hashers import initial_password, initial_password_hash
+from bekrin.accounts.models import TeacherProfile, User
+from bekrin.core.errors import Conflict, DomainError
+from bekrin.core.roles import Role
+from bekrin.groups.services import memberships_add
+from bekrin.students.bulk_import.planning import (
     COLUMNS,
     ImportResult,
     NewUser,
@@ -25,11 +30,7 @@ from bekrin.accounts.bulk_import.planning import (
     header_problems,
     plan_import,
 )
-from bekrin.accounts.bulk_import.reading import read_table
-from bekrin.accounts.hashers import initial_password, initial_password_hash
-from bekrin.accounts.models import Role, TeacherProfile, User
-from bekrin.core.errors import Conflict, DomainError
-from bekrin.groups.services import memberships_add
+from bekrin.students.bulk_import.reading import read_table
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
 from bekrin.students.services import IssuedPassword
 

@@ -1,6 +1,6 @@
 import pytest
 
-from bekrin.students.permissions import (
+from bekrin.accounts.people import (
     can_view_parent,
     can_view_student,
     parents_visible_to,

@@ -5,10 +5,11 @@ from django.contrib.auth.hashers import identify_hasher
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from bekrin.accounts.bulk_import.reading import MAX_BYTES, MAX_ROWS
-from bekrin.accounts.bulk_import.services import MAX_TYPED_PASSWORDS
-from bekrin.accounts.models import Role, TeacherProfile, User
+from bekrin.accounts.models import TeacherProfile, User
+from bekrin.core.roles import Role
 from bekrin.groups.models import GroupMembership
+from bekrin.students.bulk_import.reading import MAX_BYTES, MAX_ROWS
+from bekrin.students.bulk_import.services import MAX_TYPED_PASSWORDS
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
 from bekrin.testing.concurrency import run_in_parallel
 from bekrin.testing.factories import (

@@ -11,14 +11,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.api import IssuedPasswordOut
-from bekrin.accounts.bulk_import.planning import COLUMNS
-from bekrin.accounts.bulk_import.reading import MAX_BYTES
-from bekrin.accounts.bulk_import.services import users_import
 from bekrin.accounts.models import User
+from bekrin.core.api_base import ApiView, query_params, validated
 from bekrin.core.errors import DomainError, PayloadTooLarge
 from bekrin.core.form_input import FormInputSerializer
 from bekrin.core.parsers import JsonParser
-from bekrin.core.views import STAFF, ApiView, query_params, validated
+from bekrin.core.roles import STAFF
+from bekrin.students.bulk_import.planning import COLUMNS
+from bekrin.students.bulk_import.reading import MAX_BYTES
+from bekrin.students.bulk_import.services import users_import
 
 
 class CsvBodyParser(BaseParser):
