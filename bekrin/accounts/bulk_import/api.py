@@ -14,7 +14,6 @@ from bekrin.accounts.api import IssuedPasswordOut
 from bekrin.accounts.bulk_import.planning import COLUMNS
 from bekrin.accounts.bulk_import.reading import MAX_BYTES
 from bekrin.accounts.bulk_import.services import users_import
-from bekrin.accounts.models import User
 from bekrin.core.errors import DomainError, PayloadTooLarge
 from bekrin.core.form_input import FormInputSerializer
 from bekrin.core.parsers import JsonParser
@@ -100,7 +99,6 @@ class UserBulkImportView(ApiView):
         description=IMPORT_DESCRIPTION,
     )
     def post(self, request: Request) -> Response:
-        assert isinstance(request.user, User)  # ensured by the permission classes
         query = validated(self, ImportQueryIn, query_params(request, ("dry_run",)))
-        result = users_import(actor=request.user, data=uploaded_csv(request), dry_run=query["dry_run"])
+        result = users_import(actor=self.actor, data=uploaded_csv(request), dry_run=query["dry_run"])
         return Response(ImportResultOut(result).data)

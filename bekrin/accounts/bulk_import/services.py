@@ -28,7 +28,7 @@ from bekrin.accounts.bulk_import.planning import (
 from bekrin.accounts.bulk_import.reading import read_table
 from bekrin.accounts.hashers import initial_password, initial_password_hash
 from bekrin.accounts.models import Role, TeacherProfile, User
-from bekrin.core.errors import Conflict, DomainError
+from bekrin.core.errors import Conflict, DomainError, ErrorCode
 from bekrin.groups.services import memberships_add
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
 from bekrin.students.services import IssuedPassword
@@ -42,7 +42,7 @@ MAX_TYPED_PASSWORDS = 50
 class InvalidRows(DomainError):
     """400 with every problem of the file: `fields.rows` is a list of `{row, column, message}`."""
 
-    code = "invalid_rows"
+    code = ErrorCode.INVALID_ROWS
 
     def __init__(self, problems: list[Problem]) -> None:
         rows = [{"row": p.row, "column": p.column, "message": p.message} for p in problems]
@@ -81,7 +81,7 @@ def users_import(*, actor: User, data: bytes, dry_run: bool = False) -> ImportRe
         except IntegrityError as error:
             # Another request created one of these emails, links or memberships after the plan read them.
             raise Conflict(
-                _("These users changed while the file was imported; import it again."), code="import_conflict"
+                _("These users changed while the file was imported; import it again."), code=ErrorCode.IMPORT_CONFLICT
             ) from error
     return plan.result(dry_run=False, passwords=passwords)
 
@@ -94,7 +94,7 @@ def _check_typed_passwords(plan: Plan) -> None:
             "A file may set at most %(max)d passwords of new users (this one sets %(count)d): split it, or leave "
             "the passwords empty to have them generated."
         ) % {"max": MAX_TYPED_PASSWORDS, "count": typed}
-        raise DomainError(problem, code="too_many_passwords", fields={"password": [problem]})
+        raise DomainError(problem, code=ErrorCode.TOO_MANY_PASSWORDS, fields={"password": [problem]})
 
 
 def _apply_plan(*, actor: User, plan: Plan) -> list[IssuedPassword]:

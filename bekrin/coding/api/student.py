@@ -17,7 +17,6 @@ from bekrin.coding.api.common import (
     ExampleOut,
     SubmissionOut,
     TopicBriefOut,
-    present_params,
 )
 from bekrin.coding.models import CodingTask, Difficulty, SubmissionStatus
 from bekrin.coding.permissions import submissions_visible_to, tasks_visible_to
@@ -30,7 +29,7 @@ from bekrin.coding.selectors import (
     submission_wait_for_verdict,
 )
 from bekrin.coding.services import MAX_CODE_BYTES, submission_create
-from bekrin.core.views import STUDENTS, ApiView, validated
+from bekrin.core.views import STUDENTS, ApiView, query_params, validated
 
 
 class StudentTaskOut(serializers.ModelSerializer):
@@ -100,7 +99,7 @@ class StudentTaskListView(ApiView):
         summary="My coding tasks",
     )
     def get(self, request: Request) -> Response:
-        query = validated(self, StudentTaskQuery, present_params(request, ("topic_id", "difficulty")))
+        query = validated(self, StudentTaskQuery, query_params(request, ("topic_id", "difficulty")))
         tasks = student_task_list(
             self.get_queryset(),
             student_id=self.actor.pk,
@@ -184,7 +183,7 @@ class StudentSubmissionListView(ApiView):
         summary="My submissions",
     )
     def get(self, request: Request) -> Response:
-        query = validated(self, StudentSubmissionQuery, present_params(request, ("task_id", "status")))
+        query = validated(self, StudentSubmissionQuery, query_params(request, ("task_id", "status")))
         rows = submission_list(self.get_queryset(), task_id=query.get("task_id"), status=query.get("status"))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(SubmissionOut(page, many=True).data)
