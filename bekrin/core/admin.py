@@ -1,6 +1,6 @@
 """Admin building blocks: tenant scoping, Azerbaijani-aware search, soft-deleted rows visible and restorable."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -223,19 +223,21 @@ class SoftDeleteAdmin(FoldedSearchAdmin):
     def restore(self, obj: Any) -> None:
         raise NotImplementedError("call the model's restore service")
 
+    def _each(self, request: HttpRequest, rows: QuerySet, service: Callable[[Any], None], done: Any) -> None:
+        picked = list(rows)
+        for obj in picked:
+            service(obj)
+        self.message_user(request, done % {"count": len(picked)}, messages.SUCCESS)
+
     @admin.action(description=_("Soft-delete selected rows"))
     def soft_delete_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        rows = list(queryset.filter(deleted_at__isnull=True))
-        for obj in rows:
-            self.soft_delete(obj)
-        self.message_user(request, _("%(count)d rows deleted.") % {"count": len(rows)}, messages.SUCCESS)
+        alive = queryset.filter(deleted_at__isnull=True)
+        self._each(request, alive, self.soft_delete, _("%(count)d rows deleted."))
 
     @admin.action(description=_("Restore selected rows"))
     def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        rows = list(queryset.filter(deleted_at__isnull=False))
-        for obj in rows:
-            self.restore(obj)
-        self.message_user(request, _("%(count)d rows restored.") % {"count": len(rows)}, messages.SUCCESS)
+        deleted = queryset.filter(deleted_at__isnull=False)
+        self._each(request, deleted, self.restore, _("%(count)d rows restored."))
 
 
 @admin.register(Organization)
