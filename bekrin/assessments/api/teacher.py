@@ -441,6 +441,5 @@ class TeacherAttemptDetailView(ApiView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         attempt = self.get_object()
-        data = validated(self, WrittenScoresIn)
-        attempt_mark_written(attempt=attempt, written_scores=data["written_scores"])
+        attempt_mark_written(attempt=attempt, **validated(self, WrittenScoresIn))
         return self._render(self.get_queryset().get(pk=attempt.pk))

@@ -151,11 +151,10 @@ class SubmitView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         task = self.get_object()
-        data = validated(self, SubmitIn)
-        submission = submission_create(student=self.actor, task=task, code=data["code"])
+        submission = submission_create(student=self.actor, task=task, **validated(self, SubmitIn))
         # The worker judges it; this request only watches the row, never runs the code.
         judged = submission_wait_for_verdict(submission_id=submission.pk, seconds=settings.JUDGE_SUBMIT_WAIT_SECONDS)
-        fresh = submissions_visible_to(request.user).select_related("task").get(pk=submission.pk)
+        fresh = submissions_visible_to(self.actor).select_related("task").get(pk=submission.pk)
         return Response(
             SubmissionOut(fresh).data, status=status.HTTP_201_CREATED if judged else status.HTTP_202_ACCEPTED
         )

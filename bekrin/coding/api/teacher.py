@@ -84,8 +84,7 @@ class TopicListView(ApiView):
         request=TopicIn, responses={201: TopicOut, 409: OpenApiResponse(description="Name used")}, summary="Add a topic"
     )
     def post(self, request: Request) -> Response:
-        data = validated(self, TopicIn)
-        topic = topic_create(actor=self.actor, name=data["name"])
+        topic = topic_create(actor=self.actor, **validated(self, TopicIn))
         return Response(TopicOut(topic_list(self.get_queryset()).get(pk=topic.pk)).data, status=status.HTTP_201_CREATED)
 
 
