@@ -37,7 +37,7 @@ class CaseData(TypedDict):
 
 
 class TaskChanges(TypedDict, total=False):
-    """The fields a PATCH may change; a key that is absent stays as it is."""
+    """The fields a PATCH may change; a key that is absent stays as it is. `test_cases` replace the old ones."""
 
     title: str
     description: str
