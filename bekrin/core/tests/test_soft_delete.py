@@ -3,8 +3,11 @@
 from datetime import datetime
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
 
-from bekrin.core.models import apply_changes, restore, soft_delete
+from bekrin.core.admin import SoftDeleteAdmin
+from bekrin.core.models import SoftDeleteModel, apply_changes, restore, soft_delete
 from bekrin.groups.models import StudyGroup
 from bekrin.testing.factories import GroupFactory, TeacherFactory
 
@@ -61,3 +64,16 @@ def test_apply_changes_without_save_only_sets_the_fields():
     group = GroupFactory(name="Riyaziyyat")
     assert apply_changes(group, {"name": "Fizika"}, save=False) == ["name"]
     assert (group.name, fresh(group).name) == ("Fizika", "Riyaziyyat")
+
+
+def test_every_soft_deletable_model_is_deleted_and_restored_in_the_admin_through_its_services():
+    registered = {model: model_admin for model, model_admin in admin.site._registry.items()}
+    soft_deletable = [
+        model for model in apps.get_models() if issubclass(model, SoftDeleteModel) and not model._meta.proxy
+    ]
+    assert soft_deletable
+    for model in soft_deletable:
+        model_admin = registered[model]
+        assert isinstance(model_admin, SoftDeleteAdmin), model
+        assert type(model_admin).soft_delete is not SoftDeleteAdmin.soft_delete, model
+        assert type(model_admin).restore is not SoftDeleteAdmin.restore, model
