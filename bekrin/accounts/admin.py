@@ -22,6 +22,7 @@ from bekrin.accounts.models import TeacherProfile, User, normalize_email
 from bekrin.accounts.permissions import can_manage_user, roles_grantable_by, users_visible_in_admin
 from bekrin.accounts.services import auth_logout, user_create, user_update
 from bekrin.core.admin import FoldedSearchAdmin, ReadOnlyMixin, changed_values
+from bekrin.core.errors import ErrorCode
 from bekrin.core.roles import STAFF
 
 # Fields a staff user may correct on a user they manage; role, activity and admin rights are not among them.
@@ -35,7 +36,7 @@ class AdminLoginForm(AdminAuthenticationForm):
     def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username")
         if email and AxesProxyHandler.is_locked(self.request, {"email": normalize_email(email)}):
-            raise ValidationError(_("Too many failed logins. Try again later."), code="too_many_attempts")
+            raise ValidationError(_("Too many failed logins. Try again later."), code=ErrorCode.TOO_MANY_ATTEMPTS)
         return super().clean()
 
 
@@ -62,7 +63,7 @@ class PasswordSetForm(AdminPasswordChangeForm):
         self.fields.pop("usable_password", None)  # a password is always set; logins are blocked by soft delete
 
     def save(self, commit: bool = True) -> User:
-        user_update(user=self.user, password=self.cleaned_data["password1"])
+        user_update(user=self.user, changes={"password": self.cleaned_data["password1"]})
         return self.user
 
 
@@ -132,7 +133,7 @@ class UserAdmin(FoldedSearchAdmin, DjangoUserAdmin):
             obj.pk, obj.password = created.pk, created.password
             obj._state.adding = False
             return
-        user_update(user=User.objects.get(pk=obj.pk), **changed_values(form, _PROFILE_FIELDS))
+        user_update(user=User.objects.get(pk=obj.pk), changes=changed_values(form, _PROFILE_FIELDS))
         # Only a superuser's form has these fields (get_readonly_fields).
         access = [name for name in _ACCESS_FIELDS if name in form.changed_data]
         if access:

@@ -108,5 +108,4 @@ class MeView(ApiView):
 
     @extend_schema(responses={200: MeOut}, summary="The logged-in user with the role's profile")
     def get(self, request: Request) -> Response:
-        assert isinstance(request.user, User)  # ensured by the permission classes
-        return Response(me_payload(request.user))
+        return Response(me_payload(self.actor))

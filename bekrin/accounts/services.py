@@ -4,7 +4,7 @@ default (Argon2) hasher; without one, an initial password is generated as for bu
 A changed password ends every login made with the old one (`user_update`).
 """
 
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
@@ -21,12 +21,13 @@ from rest_framework import status
 
 from bekrin.accounts.hashers import initial_password, initial_password_hash
 from bekrin.accounts.models import User, normalize_email
-from bekrin.core.errors import DomainError
+from bekrin.core.errors import DomainError, ErrorCode
+from bekrin.core.models import apply_changes
 
 
 class TooManyAttempts(DomainError):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    code = "too_many_attempts"
+    code = ErrorCode.TOO_MANY_ATTEMPTS
 
 
 def auth_login(*, request: HttpRequest, email: str, password: str) -> tuple[AuthToken, str]:
@@ -43,7 +44,7 @@ def auth_login(*, request: HttpRequest, email: str, password: str) -> tuple[Auth
         raise TooManyAttempts(_("Too many failed logins. Try again later."))
     user = authenticate(request, email=credentials["email"], password=password)
     if not isinstance(user, User):
-        raise DomainError(_("Email or password is wrong."), code="invalid_credentials")
+        raise DomainError(_("Email or password is wrong."), code=ErrorCode.INVALID_CREDENTIALS)
     instance, token = AuthToken.objects.create(user=user)
     update_last_login(User, user)
     return instance, token
@@ -65,7 +66,7 @@ class UserChanges(TypedDict, total=False):
 class EmailTaken(DomainError):
     """400 on field `email`: emails are logins, so one email is one account across every organization."""
 
-    code = "email_taken"
+    code = ErrorCode.EMAIL_TAKEN
 
     def __init__(self) -> None:
         message = _("A user with this email already exists.")
@@ -96,7 +97,9 @@ def _password_set(*, user: User, password: str) -> None:
         validate_password(password, user=user)
     except ValidationError as error:
         raise DomainError(
-            _("The password is not strong enough."), code="weak_password", fields={"password": list(error.messages)}
+            _("The password is not strong enough."),
+            code=ErrorCode.WEAK_PASSWORD,
+            fields={"password": list(error.messages)},
         ) from error
     user.set_password(password)
 
@@ -144,8 +147,8 @@ def user_create(
         return user, generated
 
 
-def user_update(*, user: User, **changes: Unpack[UserChanges]) -> list[str]:
-    """Apply the given changes; answers the names of the fields that really changed (empty when none did).
+def user_update(*, user: User, changes: UserChanges) -> User:
+    """Apply the given changes, writing only the fields that really changed.
 
     Every path that changes a password comes here. A new password revokes every token of the user, the caller's
     included: the API has no self-service password change, so the one who changes a password (staff) is never the
@@ -154,19 +157,17 @@ def user_update(*, user: User, **changes: Unpack[UserChanges]) -> list[str]:
     matches (a view that keeps its own session, as the admin's password form does, calls
     `update_session_auth_hash` itself).
     """
-    changed: list[str] = []
+    values: dict[str, Any] = {}
+    if "email" in changes:
+        values["email"] = normalize_email(changes["email"])
+    if "full_name" in changes:
+        values["full_name"] = changes["full_name"].strip()
+    if "phone" in changes:
+        values["phone"] = changes["phone"] or None
     with transaction.atomic():
-        if "email" in changes:
-            email = normalize_email(changes["email"])
-            if email != user.email:
-                user.email = email_check_free(email=email, exclude_user_id=user.pk)
-                changed.append("email")
-        if "full_name" in changes and changes["full_name"].strip() != user.full_name:
-            user.full_name = changes["full_name"].strip()
-            changed.append("full_name")
-        if "phone" in changes and (changes["phone"] or None) != user.phone:
-            user.phone = changes["phone"] or None
-            changed.append("phone")
+        changed = apply_changes(user, values, save=False)
+        if "email" in changed:
+            email_check_free(email=user.email, exclude_user_id=user.pk)
         # The hash is compared without check_password(), whose upgrade-on-login would save in the middle.
         if "password" in changes and not check_password(changes["password"], user.password):
             _password_set(user=user, password=changes["password"])
@@ -175,4 +176,4 @@ def user_update(*, user: User, **changes: Unpack[UserChanges]) -> list[str]:
             _save_unique_email(user, [*changed, "updated_at"])
         if "password" in changed:
             AuthToken.objects.filter(user=user).delete()
-    return changed
+    return user

@@ -36,7 +36,7 @@ class TestAdmin(SoftDeleteAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        test_update(test=obj, **changed_values(form, ("title", "type", "is_active", "pdf_url")))
+        test_update(test=obj, changes=changed_values(form, ("title", "type", "is_active", "pdf_url")))
 
     def soft_delete(self, obj: Any) -> None:
         test_delete(test=obj)

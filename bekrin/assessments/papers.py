@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bekrin.assessments.models import Test
-from bekrin.core.errors import DomainError, PayloadTooLarge
+from bekrin.core.errors import DomainError, ErrorCode, PayloadTooLarge
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
@@ -31,7 +31,7 @@ def check_pdf(upload: UploadedFile[bytes]) -> None:
     head = upload.read(len(PDF_MAGIC))
     problem = _("The file is not a PDF.")
     if head != PDF_MAGIC:
-        raise DomainError(problem, code="invalid_pdf", fields={"pdf": [problem]})
+        raise DomainError(problem, code=ErrorCode.INVALID_PDF, fields={"pdf": [problem]})
     upload.seek(0)
     try:
         readable = len(pypdf.PdfReader(upload).pages) > 0
@@ -42,7 +42,7 @@ def check_pdf(upload: UploadedFile[bytes]) -> None:
         upload.seek(0)
     if not readable:
         problem = _("The PDF is damaged or has no pages.")
-        raise DomainError(problem, code="invalid_pdf", fields={"pdf": [problem]})
+        raise DomainError(problem, code=ErrorCode.INVALID_PDF, fields={"pdf": [problem]})
 
 
 def paper_name(test: Test) -> str:

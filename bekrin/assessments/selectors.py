@@ -15,9 +15,9 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Quer
 from django.db.models.functions import Coalesce, RowNumber
 
 from bekrin.accounts.models import User
-from bekrin.assessments.grading import Scheme, build_scheme, grade
 from bekrin.assessments.models import AttemptStatus, Test, TestAnswerKey, TestAssignment, TestAttempt, TestResult
 from bekrin.assessments.permissions import assignments_reaching, tests_visible_to
+from bekrin.assessments.scoring import Scheme, build_scheme, grade
 from bekrin.assessments.windows import Window as TestWindow
 from bekrin.assessments.windows import WindowState, attempt_deadline, shown_window, window_state
 from bekrin.core.search import filter_by_search
@@ -240,11 +240,8 @@ def student_test_states(tests: Iterable[Test], student_id: int, now: datetime) -
     return states
 
 
-def student_attempts(attempts: QuerySet[TestAttempt], *, test_id: int | None = None) -> QuerySet[TestAttempt]:
-    rows = attempts.select_related("test", "test__answer_key", "result")
-    if test_id:
-        rows = rows.filter(test_id=test_id)
-    return rows.order_by("-started_at", "-pk")
+def student_attempts(attempts: QuerySet[TestAttempt]) -> QuerySet[TestAttempt]:
+    return attempts.select_related("test", "test__answer_key", "result").order_by("-started_at", "-pk")
 
 
 def student_attempt_views(attempts: Iterable[TestAttempt], student_id: int, now: datetime) -> list[AttemptView]:

@@ -4,7 +4,6 @@ import calendar
 from datetime import date
 from typing import Any
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
 from bekrin.attendance.models import AttendanceRecord, AttendanceStatus
 from bekrin.attendance.permissions import attendance_records_visible_to
@@ -23,13 +21,10 @@ from bekrin.attendance.services import MAX_CELLS, CellInput, attendance_mark
 from bekrin.core.api_base import MAX_ID, ApiView, DateRangeQuery, ScopedIdField, flat_errors, query_params, validated
 from bekrin.core.openapi import body_as_given
 from bekrin.core.roles import STAFF, STUDENTS
-from bekrin.core.serializers import GroupRefOut
+from bekrin.core.serializers import BoundedDateField, GroupRefOut
 from bekrin.groups.permissions import groups_visible_to
 
 MAX_DAYS = 366
-# Lesson dates stay well inside what date arithmetic can represent (a day or a month after one must still exist).
-FIRST_LESSON_DATE = date(1900, 1, 1)
-LAST_LESSON_DATE = date(9998, 12, 31)
 
 
 def _month_range(month: str) -> DateRange:
@@ -130,10 +125,7 @@ class AttendanceGridOut(_AttendanceRangeOut):
 class AttendanceCellIn(serializers.Serializer):
     group_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     student_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    lesson_date = serializers.DateField(
-        validators=[MinValueValidator(FIRST_LESSON_DATE), MaxValueValidator(LAST_LESSON_DATE)],
-        help_text="In the years 1900 to 9998",
-    )
+    lesson_date = BoundedDateField()
     status = serializers.ChoiceField(choices=AttendanceStatus.choices, allow_null=True, help_text="null clears")
     note = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, max_length=2000, help_text="Omitted: the stored note stays"
@@ -223,13 +215,12 @@ class TeacherAttendanceView(ApiView):
         summary="The grid: dates × students with each cell, a summary per student and totals per date",
     )
     def get(self, request: Request) -> Response:
-        assert isinstance(request.user, User)  # ensured by the permission classes
         query = validated(self, AttendanceGridQueryIn, query_params(request, QUERY_NAMES))
         return Response(
             attendance_grid(
                 group=query["group"],
                 period=query["period"],
-                visible_students=students_visible_to(request.user),
+                visible_students=students_visible_to(self.actor),
                 visible_records=self.get_queryset(),
             )
         )
@@ -242,8 +233,7 @@ class TeacherAttendanceView(ApiView):
     )
     @body_as_given
     def patch(self, request: Request) -> Response:
-        assert isinstance(request.user, User)  # ensured by the permission classes
-        stored = attendance_mark(actor=request.user, cells=_cells(request))
+        stored = attendance_mark(actor=self.actor, cells=_cells(request))
         return Response(AttendanceStoredCellsOut({"items": stored}).data)
 
     @extend_schema(
@@ -271,14 +261,13 @@ class StudentAttendanceView(ApiView):
         summary="Own attendance records and, per group, the counts and the attendance rate",
     )
     def get(self, request: Request) -> Response:
-        assert isinstance(request.user, User)  # ensured by the permission classes
         query = validated(self, StudentAttendanceQueryIn, query_params(request, QUERY_NAMES))
         return Response(
             student_attendance(
-                student=request.user,
+                student=self.actor,
                 period=query["period"],
                 visible_records=self.get_queryset(),
-                visible_groups=groups_visible_to(request.user),
+                visible_groups=groups_visible_to(self.actor),
                 group=query.get("group"),
             )
         )

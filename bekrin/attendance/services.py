@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
 from bekrin.attendance.models import AttendanceRecord, AttendanceStatus
-from bekrin.core.errors import DomainError, NotFound
+from bekrin.core.errors import DomainError, ErrorCode, NotFound
 from bekrin.groups.models import GroupMembership
 from bekrin.groups.permissions import groups_visible_to
 
@@ -64,9 +64,11 @@ class StoredCell:
     marked_at: datetime | None = None
 
 
-def _refuse(cell: CellInput, name: str, message: str, *, code: str = "invalid", missing: bool = False) -> DomainError:
+def _refuse(
+    cell: CellInput, name: str, message: str, *, code: ErrorCode = ErrorCode.INVALID, missing: bool = False
+) -> DomainError:
     error_type = NotFound if missing else DomainError
-    return error_type(message, code=code if not missing else "not_found", fields={cell.field(name): [message]})
+    return error_type(message, code=code if not missing else ErrorCode.NOT_FOUND, fields={cell.field(name): [message]})
 
 
 def _check_input(cells: Sequence[CellInput]) -> None:
@@ -103,11 +105,13 @@ def _check_scope(*, actor: User, cells: Sequence[CellInput]) -> None:
         if group is None:
             raise _refuse(cell, "group_id", _("No such group."), missing=True)
         if group.deleted_at is not None:
-            raise _refuse(cell, "group_id", _("The group is deleted."), code="group_deleted")
+            raise _refuse(cell, "group_id", _("The group is deleted."), code=ErrorCode.GROUP_DELETED)
         if cell.student_id not in students:
             raise _refuse(cell, "student_id", _("No such student."), missing=True)
         if (cell.group_id, cell.student_id) not in members:
-            raise _refuse(cell, "student_id", _("The student was never a member of this group."), code="not_a_member")
+            raise _refuse(
+                cell, "student_id", _("The student was never a member of this group."), code=ErrorCode.NOT_A_MEMBER
+            )
 
 
 def attendance_mark(*, actor: User, cells: Sequence[CellInput]) -> list[StoredCell]:

@@ -45,7 +45,7 @@ class CodingTaskAdmin(SoftDeleteAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        task_update(task=obj, changes=changed_values(form, TaskChanges.__annotations__))  # type: ignore[arg-type]
+        task_update(task=obj, changes=changed_values(form, TaskChanges.__annotations__))
 
     def soft_delete(self, obj: Any) -> None:
         task_delete(task=obj)

@@ -1,6 +1,6 @@
 """Admin building blocks: tenant scoping, Azerbaijani-aware search, soft-deleted rows visible and restorable."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -37,7 +37,7 @@ def _tenant_path_of(model: type[Model]) -> str | None:
 _SUPERUSER_FIELDS = ("organization", "is_staff", "is_superuser")
 
 
-def changed_values(form: Any, names: Iterable[str]) -> dict[str, Any]:
+def changed_values(form: Any, names: Iterable[str]) -> Any:
     """The cleaned values of the fields among `names` that the form changed: the "changes" a service applies."""
     return {name: form.cleaned_data[name] for name in names if name in form.changed_data}
 
@@ -195,8 +195,9 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 class SoftDeleteAdmin(FoldedSearchAdmin):
-    """Lists deleted rows too (filterable), and soft-deletes or restores them in bulk. Models whose deletion has
-    consequences (a balance, a login) override soft_delete/restore to go through their services."""
+    """Lists deleted rows too (filterable), and soft-deletes or restores them in bulk, each row through its model's
+    services (which lock the row and keep the consequences: a balance, a login, memberships); a subclass names
+    them in soft_delete/restore."""
 
     actions = ["soft_delete_selected", "restore_selected"]
 
@@ -217,26 +218,26 @@ class SoftDeleteAdmin(FoldedSearchAdmin):
         return (*super().get_readonly_fields(request, obj), "deleted_at")
 
     def soft_delete(self, obj: Any) -> None:
-        obj.mark_deleted()
-        obj.save(update_fields=["deleted_at"])
+        raise NotImplementedError("call the model's soft-delete service")
 
     def restore(self, obj: Any) -> None:
-        obj.mark_restored()
-        obj.save(update_fields=["deleted_at"])
+        raise NotImplementedError("call the model's restore service")
+
+    def _each(self, request: HttpRequest, rows: QuerySet, service: Callable[[Any], None], done: Any) -> None:
+        picked = list(rows)
+        for obj in picked:
+            service(obj)
+        self.message_user(request, done % {"count": len(picked)}, messages.SUCCESS)
 
     @admin.action(description=_("Soft-delete selected rows"))
     def soft_delete_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        rows = list(queryset.filter(deleted_at__isnull=True))
-        for obj in rows:
-            self.soft_delete(obj)
-        self.message_user(request, _("%(count)d rows deleted.") % {"count": len(rows)}, messages.SUCCESS)
+        alive = queryset.filter(deleted_at__isnull=True)
+        self._each(request, alive, self.soft_delete, _("%(count)d rows deleted."))
 
     @admin.action(description=_("Restore selected rows"))
     def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        rows = list(queryset.filter(deleted_at__isnull=False))
-        for obj in rows:
-            self.restore(obj)
-        self.message_user(request, _("%(count)d rows restored.") % {"count": len(rows)}, messages.SUCCESS)
+        deleted = queryset.filter(deleted_at__isnull=False)
+        self._each(request, deleted, self.restore, _("%(count)d rows restored."))
 
 
 @admin.register(Organization)

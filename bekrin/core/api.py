@@ -5,7 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.core.api_base import PublicApiView
-from bekrin.core.errors import DomainError
+from bekrin.core.errors import DomainError, ErrorCode
 from bekrin.core.selectors import HealthStatus, PartState, health_report, readiness_problem
 
 
@@ -41,7 +41,7 @@ StatusOk = inline_serializer("StatusOk", {"status": serializers.ChoiceField(choi
 
 class NotReady(DomainError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    code = "not_ready"
+    code = ErrorCode.NOT_READY
 
 
 class HealthView(PublicApiView):

@@ -7,7 +7,6 @@ class-level `queryset` is refused at import time: there is no unscoped path to f
 """
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth import get_user_model
@@ -22,6 +21,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from bekrin.core.errors import NotFound
+from bekrin.core.serializers import BoundedDateField
 
 if TYPE_CHECKING:
     # For the type of `actor` only: accounts comes after core, so core never imports it when it runs (the one
@@ -169,29 +169,14 @@ class ScopedIdsField(serializers.ListField):
         return [found[pk] for pk in ids]
 
 
-# The years a date in a query may name: anything else is a typo, and the day after 9999-12-31 (an inclusive `to`
-# turned into an exclusive bound) does not exist in Python.
-QUERY_YEARS = (1900, 9998)
-
-
-def _query_year(value: date) -> None:
-    first, last = QUERY_YEARS
-    if not first <= value.year <= last:
-        raise serializers.ValidationError(
-            _("Must be a date from the year %(first)d to %(last)d.") % {"first": first, "last": last}
-        )
-
-
 class DateRangeQuery(serializers.Serializer):
-    """Optional `from` and `to` dates (inclusive, years 1900 to 9998) in a query; `to` may not be before `from`."""
+    """Optional `from` and `to` dates (inclusive, in DATE_YEARS) in a query; `to` may not be before `from`."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         # `from` is a Python keyword, so these two cannot be declared as class attributes.
-        fields["from"] = serializers.DateField(required=False, help_text="YYYY-MM-DD", validators=[_query_year])
-        fields["to"] = serializers.DateField(
-            required=False, help_text="YYYY-MM-DD, inclusive", validators=[_query_year]
-        )
+        fields["from"] = BoundedDateField(required=False)
+        fields["to"] = BoundedDateField(required=False, help_text="YYYY-MM-DD, inclusive")
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from bekrin.core.errors import BUSY_HEADERS, busy_error, database_busy, error_body
+from bekrin.core.errors import BUSY_HEADERS, ErrorCode, busy_error, database_busy, error_body
 
 
 class RequestSizeLimitMiddleware:
@@ -17,7 +17,7 @@ class RequestSizeLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         length = request.META.get("CONTENT_LENGTH") or ""
         if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
-            return JsonResponse(error_body("too_large", _("The request body is too large.")), status=413)
+            return JsonResponse(error_body(ErrorCode.TOO_LARGE, _("The request body is too large.")), status=413)
         return self.get_response(request)
 
 
@@ -41,7 +41,7 @@ class NulCharacterMiddleware:
         texts += [value for key, value in request.META.items() if key.startswith("HTTP_") or key in _BODY_HEADERS]
         if any(isinstance(text, str) and "\x00" in text for text in texts):
             message = _("The request contains a NUL character, which no field accepts.")
-            return JsonResponse(error_body("bad_request", message), status=400)
+            return JsonResponse(error_body(ErrorCode.BAD_REQUEST, message), status=400)
         return self.get_response(request)
 
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 
+from bekrin.core.errors import ERROR_CODE_MEANINGS, ErrorCode
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -15,9 +17,9 @@ ERROR_SCHEMA = {
             "properties": {
                 "code": {
                     "type": "string",
-                    "description": "Machine-readable: invalid, invalid_credentials, not_authenticated, "
-                    "authentication_failed, permission_denied, not_found, conflict, too_large, throttled, "
-                    "too_many_attempts, server_error, …",
+                    "enum": [code.value for code in ErrorCode],
+                    "description": "Machine-readable and stable:\n\n"
+                    + "\n".join(f"- `{code}`: {ERROR_CODE_MEANINGS[code]}" for code in ErrorCode),
                 },
                 "message": {"type": "string", "description": "For people; Azerbaijani unless Accept-Language: en."},
                 "fields": {

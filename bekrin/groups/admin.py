@@ -27,7 +27,7 @@ class StudyGroupAdmin(SoftDeleteAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
-            group_update(group=obj, **changed_values(form, GroupFields.__annotations__))
+            group_update(group=obj, changes=changed_values(form, GroupFields.__annotations__))
             return
         fields = {name: form.cleaned_data[name] for name in GroupFields.__annotations__ if name in form.cleaned_data}
         created = group_create(actor=request.user, **fields)  # type: ignore[arg-type]

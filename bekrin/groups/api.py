@@ -141,7 +141,7 @@ class GroupDetailView(ApiView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         group = self.get_object()
-        group_update(group=group, **validated(self, StudyGroupIn, partial=True))
+        group_update(group=group, changes=validated(self, StudyGroupIn, partial=True))
         return Response(StudyGroupDetailOut(_reload(self, group.pk)).data)
 
     @extend_schema(tags=TAG, responses={204: None}, summary="Soft-delete a group (POST …/restore undoes it)")

@@ -7,14 +7,15 @@ unique and attendance marked before stays attached to it.
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bekrin.accounts.models import User
-from bekrin.core.errors import DomainError, NotFound
+from bekrin.core.errors import DomainError, ErrorCode, NotFound
+from bekrin.core.models import apply_changes, restore, soft_delete
 from bekrin.core.roles import STAFF, Role
 from bekrin.groups.models import ISO_WEEKDAYS, GroupMembership, StudyGroup
 
@@ -83,62 +84,43 @@ def _lock_group(pk: int) -> StudyGroup:
     return StudyGroup.all_objects.select_for_update().get(pk=pk)
 
 
-def _differs(group: StudyGroup, field: str, value: object) -> bool:
-    if field == "teacher":  # by id: reading group.teacher would cost a query
-        return group.teacher_id != getattr(value, "pk", None)
-    return bool(getattr(group, field) != value)
-
-
-def group_update(*, group: StudyGroup, **changes: Unpack[GroupFields]) -> StudyGroup:
+def group_update(*, group: StudyGroup, changes: GroupFields) -> StudyGroup:
     """Apply the given changes; display_name follows on save (docs/DECISIONS.md, decision 7).
 
     The row is read again under a lock and only the changed columns are written: saving the copy read before the
     request's transaction would undo a concurrent delete or change, and derive display_name from stale columns.
     A group deleted meanwhile is a 404, as it would have been a moment later.
     """
-    if "days_of_week" in changes:
-        changes["days_of_week"] = days_of_week_clean(changes["days_of_week"])
-    if "teacher" in changes:
-        _check_teacher(teacher=changes["teacher"], organization_id=group.organization_id)
-    if "name" in changes:
-        changes["name"] = changes["name"].strip()
-    if "code" in changes:
-        changes["code"] = (changes["code"] or "").strip() or None
+    values: dict[str, Any] = dict(changes)
+    if "days_of_week" in values:
+        values["days_of_week"] = days_of_week_clean(values["days_of_week"])
+    if "teacher" in values:
+        _check_teacher(teacher=values["teacher"], organization_id=group.organization_id)
+    if "name" in values:
+        values["name"] = values["name"].strip()
+    if "code" in values:
+        values["code"] = (values["code"] or "").strip() or None
     with transaction.atomic():
         current = _lock_group(group.pk)
         if current.deleted_at is not None:
             raise NotFound(_("No such group."))
-        changed = [field for field, value in changes.items() if _differs(current, field, value)]
-        for field in changed:
-            setattr(current, field, changes[field])  # type: ignore[literal-required]
-        if changed:
-            current.save(update_fields=[*changed, "updated_at"])
+        apply_changes(current, values)
     return current
 
 
-def group_soft_delete(*, group: StudyGroup) -> None:
+def group_soft_delete(*, group: StudyGroup) -> StudyGroup:
     """Hide the group (docs/DECISIONS.md, decision 8); memberships and attendance stay for a restore."""
-    with transaction.atomic():
-        # The locked row, not the caller's copy: StudyGroup.save also writes the schedule columns it derives from.
-        current = _lock_group(group.pk)
-        if current.deleted_at is None:
-            current.mark_deleted()
-            current.save(update_fields=["deleted_at", "updated_at"])
+    return soft_delete(StudyGroup, group.pk)
 
 
 def group_restore(*, group: StudyGroup) -> StudyGroup:
     """Undo a soft delete; restoring a group that is not deleted changes nothing."""
-    with transaction.atomic():
-        current = _lock_group(group.pk)
-        if current.deleted_at is not None:
-            current.mark_restored()
-            current.save(update_fields=["deleted_at", "updated_at"])
-    return current
+    return restore(StudyGroup, group.pk)
 
 
 def _check_members(*, group: StudyGroup, students: Sequence[User]) -> None:
     if group.deleted_at is not None:
-        raise DomainError(_("The group is deleted."), code="group_deleted")
+        raise DomainError(_("The group is deleted."), code=ErrorCode.GROUP_DELETED)
     strangers = [
         student.pk
         for student in students

@@ -24,7 +24,7 @@ class PaymentAdmin(SoftDeleteAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        payment_update(payment=obj, changes=changed_values(form, ("payment_date", "title", "method", "note")))  # type: ignore[arg-type]
+        payment_update(payment=obj, changes=changed_values(form, ("payment_date", "title", "method", "note")))
 
     def soft_delete(self, obj: Any) -> None:
         payment_delete(payment=obj)

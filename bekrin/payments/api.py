@@ -1,12 +1,10 @@
 """Payments over HTTP: the staff list with totals, create, change, soft delete and restore; a student's own list."""
 
 from collections.abc import Mapping
-from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,9 +14,9 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
-from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, query_params
+from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, query_params, validated
 from bekrin.core.roles import STAFF, STUDENTS
-from bekrin.core.serializers import GroupRefOut, PersonRefOut
+from bekrin.core.serializers import BoundedDateField, GroupRefOut, PersonRefOut
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus
 from bekrin.payments.permissions import payments_visible_to
@@ -138,14 +136,12 @@ LIST_PARAMETERS = [
 ]
 
 
-# A payment date far outside the school's life is a typo; the bounds also keep date arithmetic from overflowing.
-PAYMENT_DATE_BOUNDS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(9998, 12, 31))]
-
-
 class PaymentCreateIn(serializers.Serializer):
-    student_id = ScopedIdField(visible=students_visible_to, help_text="A student of the school; others are a 404.")
-    group_id = ScopedIdField(visible=groups_visible_to, required=False, allow_null=True)
-    payment_date = serializers.DateField(validators=PAYMENT_DATE_BOUNDS, help_text="In the years 1900 to 9998")
+    student_id = ScopedIdField(
+        visible=students_visible_to, source="student", help_text="A student of the school; others are a 404."
+    )
+    group_id = ScopedIdField(visible=groups_visible_to, source="group", required=False, allow_null=True)
+    payment_date = BoundedDateField()
     title = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
     amount = money_field(min_value=Decimal("0.01"))
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
@@ -157,9 +153,7 @@ class PaymentCreateIn(serializers.Serializer):
 
 
 class PaymentUpdateIn(serializers.Serializer):
-    payment_date = serializers.DateField(
-        required=False, validators=PAYMENT_DATE_BOUNDS, help_text="In the years 1900 to 9998"
-    )
+    payment_date = BoundedDateField(required=False)
     title = serializers.CharField(max_length=200, required=False, allow_null=True, allow_blank=True)
     amount = money_field(min_value=Decimal("0.01"), required=False)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
@@ -196,21 +190,7 @@ class PaymentListView(ApiView):
         description="`409` with code `duplicate_receipt_no` when the given receipt number is already used.",
     )
     def post(self, request: Request) -> Response:
-        data = PaymentCreateIn(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        payment = payment_create(
-            actor=self.actor,
-            student=fields["student_id"],
-            group=fields.get("group_id"),
-            payment_date=fields["payment_date"],
-            amount=fields["amount"],
-            method=fields["method"],
-            status=fields["status"],
-            title=fields.get("title") or None,
-            note=fields.get("note") or None,
-            receipt_no=fields.get("receipt_no"),
-        )
+        payment = payment_create(actor=self.actor, **validated(self, PaymentCreateIn))
         return Response(PaymentOut(payment).data, status=status.HTTP_201_CREATED)
 
 
@@ -234,13 +214,7 @@ class PaymentDetailView(ApiView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         payment = self.get_object()
-        data = PaymentUpdateIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        for optional_text in ("title", "note"):
-            if optional_text in changes:
-                changes[optional_text] = changes[optional_text] or None
-        payment = payment_update(payment=payment, changes=changes)  # type: ignore[arg-type]
+        payment = payment_update(payment=payment, changes=validated(self, PaymentUpdateIn))
         return Response(PaymentOut(self.get_queryset().get(pk=payment.pk)).data)
 
     @extend_schema(parameters=[PAYMENT_ID], responses={204: None}, summary="Soft delete; the balance follows")

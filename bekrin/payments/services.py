@@ -8,9 +8,10 @@ Locks are always taken in one order, so two writers can never wait on each other
 """
 
 import re
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, Max, Sum
@@ -19,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bekrin.accounts.models import User
-from bekrin.core.errors import Conflict, DomainError
+from bekrin.core.errors import Conflict, DomainError, ErrorCode
+from bekrin.core.models import apply_changes, restore, soft_delete
 from bekrin.groups.models import StudyGroup
 from bekrin.payments.models import BALANCE_STATUSES, Payment, PaymentMethod, PaymentStatus
 from bekrin.students.models import StudentProfile
@@ -61,7 +63,7 @@ def student_balance_recompute(*, student_id: int) -> Decimal:
         )["total"] or Decimal("0.00")
         if total > MAX_BALANCE:
             problem = _("The student's balance would exceed %(max)s.") % {"max": MAX_BALANCE}
-            raise DomainError(problem, code="balance_too_large", fields={"amount": [problem]})
+            raise DomainError(problem, code=ErrorCode.BALANCE_TOO_LARGE, fields={"amount": [problem]})
         if profile.balance != total:
             profile.balance = total
             profile.save(update_fields=["balance", "updated_at"])
@@ -110,7 +112,7 @@ def _check_amount(amount: Decimal) -> None:
 def _receipt_taken(receipt_no: str) -> Conflict:
     return Conflict(
         _("Receipt number %(number)s is already used.") % {"number": receipt_no},
-        code="duplicate_receipt_no",
+        code=ErrorCode.DUPLICATE_RECEIPT_NO,
         fields={"receipt_no": [_("Already used.")]},
     )
 
@@ -118,7 +120,7 @@ def _receipt_taken(receipt_no: str) -> Conflict:
 def _check_given_receipt_no(receipt_no: str) -> None:
     if _GENERATED_SHAPE.fullmatch(receipt_no):
         problem = _("Numbers like 2026-000123 are given automatically: leave the field empty or use another form.")
-        raise DomainError(problem, code="receipt_no_reserved", fields={"receipt_no": [problem]})
+        raise DomainError(problem, code=ErrorCode.RECEIPT_NO_RESERVED, fields={"receipt_no": [problem]})
 
 
 def _insert(payment: Payment) -> bool:
@@ -167,11 +169,11 @@ def payment_create(
             student=student,
             group=group,
             payment_date=payment_date,
-            title=title,
+            title=title or None,
             amount=amount,
             method=method,
             status=status,
-            note=note,
+            note=note or None,
             created_by=actor,
         )
         if given is not None:
@@ -187,47 +189,47 @@ def payment_create(
                 if _insert(payment):
                     break
             else:
-                raise Conflict(_("Could not allocate a receipt number; try again."), code="receipt_busy")
+                raise Conflict(_("Could not allocate a receipt number; try again."), code=ErrorCode.RECEIPT_BUSY)
         student_balance_recompute(student_id=student.pk)
     return payment
+
+
+def _lock_payment(payment: Payment) -> Callable[[int], Payment]:
+    """The payment's row lock, taken after its student's (the fixed order of the module's docstring)."""
+
+    def lock(pk: int) -> Payment:
+        _lock_student(payment.student_id)
+        return Payment.all_objects.select_for_update().get(pk=pk)
+
+    return lock
+
+
+def _balance_follows(payment: Payment, _at: datetime) -> None:
+    student_balance_recompute(student_id=payment.student_id)
 
 
 def payment_update(*, payment: Payment, changes: PaymentChanges) -> Payment:
     """Change the editable fields of a payment that is not deleted; the balance follows."""
     if "amount" in changes:
         _check_amount(changes["amount"])
+    values: dict[str, Any] = dict(changes)
+    for optional_text in ("title", "note"):  # an empty text is no text
+        if optional_text in values:
+            values[optional_text] = values[optional_text] or None
     with transaction.atomic():
-        _lock_student(payment.student_id)
-        current = Payment.all_objects.select_for_update().get(pk=payment.pk)
+        current = _lock_payment(payment)(payment.pk)
         if current.deleted_at is not None:
-            raise Conflict(_("A deleted payment cannot be changed."), code="payment_deleted")
-        changed = [field for field, value in changes.items() if getattr(current, field) != value]
-        for field in changed:
-            setattr(current, field, changes[field])  # type: ignore[literal-required]
-        if changed:
-            current.save(update_fields=[*changed, "updated_at"])
+            raise Conflict(_("A deleted payment cannot be changed."), code=ErrorCode.PAYMENT_DELETED)
+        if apply_changes(current, values):
             student_balance_recompute(student_id=current.student_id)
     return current
 
 
-def payment_delete(*, payment: Payment) -> None:
+def payment_delete(*, payment: Payment) -> Payment:
     """Soft delete: the row stays for the "deleted" tab and keeps its receipt number; the balance follows."""
-    with transaction.atomic():
-        _lock_student(payment.student_id)
-        current = Payment.all_objects.select_for_update().get(pk=payment.pk)
-        if current.deleted_at is None:
-            current.mark_deleted()
-            current.save(update_fields=["deleted_at", "updated_at"])
-            student_balance_recompute(student_id=current.student_id)
+    return soft_delete(Payment, payment.pk, lock=_lock_payment(payment), then=_balance_follows)
 
 
 def payment_restore(*, payment: Payment) -> Payment:
     """Undo a soft delete; the balance counts the payment again."""
-    with transaction.atomic():
-        _lock_student(payment.student_id)
-        current = Payment.all_objects.select_for_update().get(pk=payment.pk)
-        if current.deleted_at is not None:
-            current.mark_restored()
-            current.save(update_fields=["deleted_at", "updated_at"])
-            student_balance_recompute(student_id=current.student_id)
-    return current
+    return restore(Payment, payment.pk, lock=_lock_payment(payment), then=_balance_follows)

@@ -30,7 +30,7 @@ class StudentProfileAdmin(SoftDeleteAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        student_update(student=obj.user, **changed_values(form, ("grade", "notes")))
+        student_update(student=obj.user, changes=changed_values(form, ("grade", "notes")))
 
     def soft_delete(self, obj: Any) -> None:
         student_soft_delete(student=obj.user)  # blocks the login, ends memberships (docs/DECISIONS.md, decision 8)

@@ -225,7 +225,7 @@ class StudentDetailView(_StudentView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         student = self.get_object()
-        student_update(student=student, **validated(self, StudentPatchIn, partial=True))
+        student_update(student=student, changes=validated(self, StudentPatchIn, partial=True))
         return Response(StudentOut(self.reloaded(student.pk)).data)
 
     @extend_schema(
@@ -324,5 +324,5 @@ class ParentDetailView(_ParentView):
     @extend_schema(tags=PARENTS_TAG, request=ParentIn(partial=True), responses={200: ParentOut}, summary="Change")
     def patch(self, request: Request, pk: int) -> Response:
         parent = self.get_object()
-        parent_update(parent=parent, **validated(self, ParentIn, partial=True))
+        parent_update(parent=parent, changes=validated(self, ParentIn, partial=True))
         return Response(ParentOut(self.get_queryset().get(pk=parent.pk)).data)

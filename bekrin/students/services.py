@@ -8,7 +8,8 @@ clear.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Unpack
+from datetime import datetime
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import transaction
@@ -19,7 +20,8 @@ from knox.models import AuthToken
 
 from bekrin.accounts.models import User, normalize_email
 from bekrin.accounts.services import EmailTaken, UserChanges, user_create, user_update
-from bekrin.core.errors import Conflict, DomainError, NotFound
+from bekrin.core.errors import Conflict, DomainError, ErrorCode, NotFound
+from bekrin.core.models import apply_changes, restore, soft_delete
 from bekrin.core.roles import Role
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.services import memberships_end_all, memberships_resume, memberships_set_for_student
@@ -118,60 +120,54 @@ def student_create(
         return StudentCreated(student=student, parent=found, passwords=passwords)
 
 
-def student_update(*, student: User, **changes: Unpack[StudentChanges]) -> list[str]:
-    """Apply the given changes; answers the names of the fields that really changed (empty: nothing did)."""
-    user_changes: UserChanges = {}
-    if "full_name" in changes:
-        user_changes["full_name"] = changes["full_name"]
-    if "email" in changes:
-        user_changes["email"] = changes["email"]
-    if "phone" in changes:
-        user_changes["phone"] = changes["phone"]
-    if "password" in changes:
-        user_changes["password"] = changes["password"]
+def student_update(*, student: User, changes: StudentChanges) -> User:
+    """Apply the given changes, writing only the fields that really changed."""
+    user_changes = cast(
+        UserChanges, {key: value for key, value in changes.items() if key in UserChanges.__annotations__}
+    )
+    profile_values: dict[str, Any] = {}
+    if "grade" in changes:
+        profile_values["grade"] = changes["grade"].strip()
+    if "notes" in changes:
+        profile_values["notes"] = changes["notes"] or None
     with transaction.atomic():
-        changed = user_update(user=student, **user_changes)
+        user_update(user=student, changes=user_changes)
         profile = StudentProfile.all_objects.select_for_update().get(pk=student.pk)
-        profile_changed = []
-        if "grade" in changes and changes["grade"].strip() != profile.grade:
-            profile.grade = changes["grade"].strip()
-            profile_changed.append("grade")
-        if "notes" in changes and (changes["notes"] or None) != profile.notes:
-            profile.notes = changes["notes"] or None
-            profile_changed.append("notes")
-        if profile_changed:
-            profile.save(update_fields=[*profile_changed, "updated_at"])
+        apply_changes(profile, profile_values)
         if "groups" in changes:
             memberships_set_for_student(student=student, groups=changes["groups"])
-        return changed + profile_changed
+    return student
+
+
+def _login_blocked(user_id: int, at: datetime) -> None:
+    """A deleted student's or parent's login ends: the user is inactive and every token is revoked."""
+    User.objects.filter(pk=user_id).update(is_active=False, updated_at=at)
+    AuthToken.objects.filter(user_id=user_id).delete()
+
+
+def _login_allowed(user_id: int) -> None:
+    User.objects.filter(pk=user_id).update(is_active=True, updated_at=timezone.now())
 
 
 def student_soft_delete(*, student: User) -> None:
     """Decision 8 (docs/DECISIONS.md): the profile is marked deleted, the user can no longer log in (tokens
     revoked), active memberships end with `left_at` = the deletion time; attendance, payments and links stay."""
-    with transaction.atomic():
-        profile = StudentProfile.all_objects.select_for_update().get(pk=student.pk)
-        if profile.deleted_at is not None:
-            return
-        profile.mark_deleted()
-        assert profile.deleted_at is not None
-        profile.save(update_fields=["deleted_at", "updated_at"])
-        User.objects.filter(pk=student.pk).update(is_active=False, updated_at=profile.deleted_at)
-        AuthToken.objects.filter(user_id=student.pk).delete()
-        memberships_end_all(student=student, at=profile.deleted_at)
+
+    def then(_profile: StudentProfile, at: datetime) -> None:
+        _login_blocked(student.pk, at)
+        memberships_end_all(student=student, at=at)
+
+    soft_delete(StudentProfile, student.pk, then=then)
 
 
 def student_restore(*, student: User) -> None:
     """Undo a soft delete: login works again and the memberships the deletion ended are active again."""
-    with transaction.atomic():
-        profile = StudentProfile.all_objects.select_for_update().get(pk=student.pk)
-        deleted_at = profile.deleted_at
-        if deleted_at is None:
-            return
-        profile.mark_restored()
-        profile.save(update_fields=["deleted_at", "updated_at"])
-        User.objects.filter(pk=student.pk).update(is_active=True, updated_at=timezone.now())
+
+    def then(_profile: StudentProfile, deleted_at: datetime) -> None:
+        _login_allowed(student.pk)
         memberships_resume(student=student, ended_at=deleted_at)
+
+    restore(StudentProfile, student.pk, then=then)
 
 
 def student_hard_delete(*, student: User) -> dict[str, int]:
@@ -182,11 +178,11 @@ def student_hard_delete(*, student: User) -> dict[str, int]:
     with transaction.atomic():
         profile = StudentProfile.all_objects.select_for_update().get(pk=student.pk)
         if profile.deleted_at is None:
-            raise Conflict(_("Only a soft-deleted student can be deleted for good."), code="not_deleted")
+            raise Conflict(_("Only a soft-deleted student can be deleted for good."), code=ErrorCode.NOT_DELETED)
         try:
             _total, per_model = User.objects.filter(pk=student.pk).delete()
         except (ProtectedError, RestrictedError) as error:
-            raise Conflict(_("Other records still depend on this user."), code="in_use") from error
+            raise Conflict(_("Other records still depend on this user."), code=ErrorCode.IN_USE) from error
     return {apps.get_model(label)._meta.db_table: count for label, count in sorted(per_model.items()) if count}
 
 
@@ -243,33 +239,20 @@ def parent_create(
     return ParentResult(parent=parent, created=True, password=issued)
 
 
-def parent_update(*, parent: User, **changes: Unpack[UserChanges]) -> list[str]:
-    """Apply the given changes; answers the names of the fields that really changed."""
-    return user_update(user=parent, **changes)
+def parent_update(*, parent: User, changes: UserChanges) -> User:
+    """Apply the given changes, writing only the fields that really changed."""
+    return user_update(user=parent, changes=changes)
 
 
 def parent_soft_delete(*, parent: User) -> None:
     """As a student's (docs/DECISIONS.md, decision 8): the profile is marked deleted and the parent can no longer
     log in (tokens revoked); links to children stay, so a restore brings the dashboard back as it was."""
-    with transaction.atomic():
-        profile = ParentProfile.all_objects.select_for_update().get(pk=parent.pk)
-        if profile.deleted_at is not None:
-            return
-        profile.mark_deleted()
-        profile.save(update_fields=["deleted_at", "updated_at"])
-        User.objects.filter(pk=parent.pk).update(is_active=False, updated_at=profile.deleted_at)
-        AuthToken.objects.filter(user_id=parent.pk).delete()
+    soft_delete(ParentProfile, parent.pk, then=lambda _profile, at: _login_blocked(parent.pk, at))
 
 
 def parent_restore(*, parent: User) -> None:
     """Undo a soft delete: login works again."""
-    with transaction.atomic():
-        profile = ParentProfile.all_objects.select_for_update().get(pk=parent.pk)
-        if profile.deleted_at is None:
-            return
-        profile.mark_restored()
-        profile.save(update_fields=["deleted_at", "updated_at"])
-        User.objects.filter(pk=parent.pk).update(is_active=True, updated_at=timezone.now())
+    restore(ParentProfile, parent.pk, then=lambda _profile, _at: _login_allowed(parent.pk))
 
 
 def parent_link(*, actor: User, parent: User, student: User, relation: str | None = None) -> tuple[ParentStudent, bool]:

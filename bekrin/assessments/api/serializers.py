@@ -4,8 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from bekrin.assessments.grading import Scheme
 from bekrin.assessments.models import AttemptStatus, QuestionType
+from bekrin.assessments.scoring import Scheme
 from bekrin.core.serializers import PersonRefOut
 
 

@@ -170,8 +170,7 @@ class StudentAttemptDetailView(ApiView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         attempt = self.get_object()
-        data = validated(self, AnswersIn)
-        return _attempt_response(self, attempt_save_answers(attempt=attempt, answers=data["answers"]))
+        return _attempt_response(self, attempt_save_answers(attempt=attempt, **validated(self, AnswersIn)))
 
 
 class StudentAttemptSubmitView(ApiView):

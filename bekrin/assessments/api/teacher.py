@@ -23,9 +23,9 @@ from bekrin.assessments.api.serializers import (
     questions_of,
     score_field,
 )
-from bekrin.assessments.grading import effective_config
 from bekrin.assessments.models import AttemptStatus, Test, TestAssignment, TestAttempt, TestType
 from bekrin.assessments.permissions import assignments_visible_to, attempts_visible_to, tests_visible_to
+from bekrin.assessments.scoring import effective_config
 from bekrin.assessments.selectors import (
     answer_key_of,
     attempt_view,
@@ -178,8 +178,8 @@ class WindowMomentField(serializers.DateTimeField):
 
 
 class AssignmentIn(serializers.Serializer):
-    group_id = ScopedIdField(visible=groups_visible_to, required=False, allow_null=True)
-    student_id = ScopedIdField(visible=students_visible_to, required=False, allow_null=True)
+    group_id = ScopedIdField(visible=groups_visible_to, source="group", required=False, allow_null=True)
+    student_id = ScopedIdField(visible=students_visible_to, source="student", required=False, allow_null=True)
     available_from = WindowMomentField(required=False, allow_null=True, help_text="In the years 2000 to 2100")
     available_to = WindowMomentField(required=False, allow_null=True, help_text="In the years 2000 to 2100")
 
@@ -210,13 +210,6 @@ class WrittenScoresIn(serializers.Serializer):
 TestPageOut = page_of("TestPage", TestOut(many=True))
 AssignmentPageOut = page_of("TestAssignmentPage", AssignmentOut(many=True))
 TeacherAttemptPageOut = page_of("TeacherAttemptPage", TeacherAttemptOut(many=True))
-
-
-def _pdf_fields(data: dict[str, Any]) -> dict[str, Any]:
-    fields = dict(data)
-    if "pdf" in fields and fields["pdf"] is None:
-        del fields["pdf"]
-    return fields
 
 
 # --- views ------------------------------------------------------------------------------------------------------
@@ -265,8 +258,7 @@ class TeacherTestListView(ApiView):
         summary="Create a test; a `pdf` must be a real PDF of at most 20 MB (400 `invalid_pdf`, 413 `too_large`)",
     )
     def post(self, request: Request) -> Response:
-        data = _pdf_fields(validated(self, TestWriteIn))
-        test = test_create(author=self.actor, **data)
+        test = test_create(author=self.actor, **validated(self, TestWriteIn))
         return Response(TestDetailOut(self.get_queryset().get(pk=test.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -295,8 +287,7 @@ class TeacherTestDetailView(ApiView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         test = self.get_object()
-        data = _pdf_fields(validated(self, TestUpdateIn))
-        test, regrade = test_update(test=test, **data)
+        test, regrade = test_update(test=test, changes=validated(self, TestUpdateIn))
         body = TestDetailOut(self.get_queryset().get(pk=test.pk)).data
         return Response({**body, "regraded": RegradeOut(regrade).data})
 
@@ -382,14 +373,7 @@ class TeacherAssignmentListView(TestViewMixin, ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         test = self.get_object()
-        data = validated(self, AssignmentIn)
-        assignment = assignment_create(
-            test=test,
-            group=data.get("group_id"),
-            student=data.get("student_id"),
-            available_from=data.get("available_from"),
-            available_to=data.get("available_to"),
-        )
+        assignment = assignment_create(test=test, **validated(self, AssignmentIn))
         return Response(AssignmentOut(assignment).data, status=status.HTTP_201_CREATED)
 
 
@@ -458,6 +442,5 @@ class TeacherAttemptDetailView(ApiView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         attempt = self.get_object()
-        data = validated(self, WrittenScoresIn)
-        attempt_mark_written(attempt=attempt, written_scores=data["written_scores"])
+        attempt_mark_written(attempt=attempt, **validated(self, WrittenScoresIn))
         return self._render(self.get_queryset().get(pk=attempt.pk))

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bekrin.accounts.models import User
-from bekrin.assessments.grading import normalize_answers, normalize_written_scores
 from bekrin.assessments.models import AttemptStatus, Test, TestAttempt
+from bekrin.assessments.scoring import normalize_answers, normalize_written_scores
 from bekrin.assessments.services.grades import (
     close_attempt,
     deadline_of,
@@ -22,7 +22,7 @@ from bekrin.assessments.services.grades import (
     written_scores_of,
 )
 from bekrin.assessments.windows import WindowState, window_state
-from bekrin.core.errors import Conflict, DomainError
+from bekrin.core.errors import Conflict, DomainError, ErrorCode
 
 
 def _close_expired(*, test: Test, student: User, now: datetime) -> None:
@@ -48,15 +48,15 @@ def attempt_start(*, test: Test, student: User) -> TestAttempt:
         # The student's row serializes their starts, so parallel requests cannot exceed max_attempts.
         list(User.objects.select_for_update(no_key=True).filter(pk=student.pk).values_list("pk"))
         if window_state(windows_of(test.pk, student.pk), now) != WindowState.OPEN:
-            raise Conflict(_("This test is not open now."), code="window_closed")
+            raise Conflict(_("This test is not open now."), code=ErrorCode.WINDOW_CLOSED)
         if not scheme_of(test).questions:
-            raise Conflict(_("This test has no questions yet."), code="not_ready")
+            raise Conflict(_("This test has no questions yet."), code=ErrorCode.NOT_READY)
         attempts = TestAttempt.objects.filter(test=test, student=student)
         if attempts.filter(status=AttemptStatus.STARTED).exists():
-            raise Conflict(_("Finish the attempt in progress first."), code="attempt_in_progress")
+            raise Conflict(_("Finish the attempt in progress first."), code=ErrorCode.ATTEMPT_IN_PROGRESS)
         max_attempts = (test.config or {}).get("max_attempts") or 1
         if attempts.count() >= max_attempts:
-            raise Conflict(_("No attempts are left for this test."), code="no_attempts_left")
+            raise Conflict(_("No attempts are left for this test."), code=ErrorCode.NO_ATTEMPTS_LEFT)
         return TestAttempt.objects.create(
             organization_id=test.organization_id, test=test, student=student, started_at=now, answers={}
         )
@@ -64,12 +64,13 @@ def attempt_start(*, test: Test, student: User) -> TestAttempt:
 
 def _time_over() -> Conflict:
     return Conflict(
-        _("The time for this attempt is over; it was submitted with the answers saved before."), code="time_over"
+        _("The time for this attempt is over; it was submitted with the answers saved before."),
+        code=ErrorCode.TIME_OVER,
     )
 
 
 def _already_closed() -> Conflict:
-    return Conflict(_("This attempt is already submitted."), code="already_submitted")
+    return Conflict(_("This attempt is already submitted."), code=ErrorCode.ALREADY_SUBMITTED)
 
 
 def attempt_save_answers(*, attempt: TestAttempt, answers: object) -> TestAttempt:
@@ -116,7 +117,7 @@ def attempt_mark_written(*, attempt: TestAttempt, written_scores: object) -> Tes
         if attempt.status == AttemptStatus.STARTED:
             deadline = deadline_of(attempt, windows_of(attempt.test_id, attempt.student_id))
             if not is_past(deadline, now):
-                raise Conflict(_("The student is still working on this attempt."), code="attempt_open")
+                raise Conflict(_("The student is still working on this attempt."), code=ErrorCode.ATTEMPT_OPEN)
             assert deadline is not None
             close_attempt(attempt, deadline)
         scheme = scheme_of(attempt.test)
@@ -124,6 +125,6 @@ def attempt_mark_written(*, attempt: TestAttempt, written_scores: object) -> Tes
         missing = [str(q.number) for q in scheme.written if str(q.number) not in marks]
         if missing:
             problem = _("Questions %(numbers)s still need a mark.") % {"numbers": ", ".join(missing)}
-            raise DomainError(problem, code="incomplete", fields={"written_scores": [problem]})
+            raise DomainError(problem, code=ErrorCode.INCOMPLETE, fields={"written_scores": [problem]})
         settle(attempt, scheme, marks)
         return attempt

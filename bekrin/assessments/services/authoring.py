@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bekrin.accounts.models import User
-from bekrin.assessments.grading import Scheme, build_scheme, normalize_answer_key, normalize_config
 from bekrin.assessments.models import Test, TestAnswerKey, TestResult
 from bekrin.assessments.papers import check_pdf, has_stored_paper, paper_url, remove_paper, store_paper
+from bekrin.assessments.scoring import Scheme, build_scheme, normalize_answer_key, normalize_config
 from bekrin.assessments.services.grades import NO_REGRADE, Regrade, answer_key, lock_test_for_change, regrade
-from bekrin.core.errors import Conflict, DomainError
+from bekrin.core.errors import Conflict, DomainError, ErrorCode
+from bekrin.core.models import restore, soft_delete
 
 
 def _check_pdf_choice(pdf: UploadedFile[bytes] | None, pdf_url: str | None) -> None:
@@ -64,7 +65,7 @@ def _check_written_change(test: Test, scheme: Scheme) -> None:
         raise Conflict(
             _("Questions %(numbers)s cannot become written questions: attempts were already graded without them.")
             % {"numbers": ", ".join(unmarked)},
-            code="written_questions_locked",
+            code=ErrorCode.WRITTEN_QUESTIONS_LOCKED,
         )
 
 
@@ -73,17 +74,22 @@ def _grading_settings(config: dict[str, Any] | None) -> tuple[Any, Any]:
     return config.get("question_weights") or {}, config.get("written_questions") or []
 
 
-def test_update(
-    *,
-    test: Test,
-    title: str | None = None,
-    type: str | None = None,
-    is_active: bool | None = None,
-    config: object = None,
-    pdf_url: str | None = None,
-    pdf: UploadedFile[bytes] | None = None,
-) -> tuple[Test, Regrade]:
-    """Changes the given fields; new weights or written questions regrade the test's closed attempts."""
+class TestChanges(TypedDict, total=False):
+    """The fields a PATCH may change; a key that is absent (or None) stays as it is."""
+
+    title: str | None
+    type: str | None
+    is_active: bool | None
+    config: object
+    pdf_url: str | None
+    pdf: UploadedFile[bytes] | None
+
+
+def test_update(*, test: Test, changes: TestChanges) -> tuple[Test, Regrade]:
+    """Changes the given fields; new weights or written questions regrade the test's closed attempts, and the
+    answer says how (the one update service that answers more than the row)."""
+    title, type, is_active = changes.get("title"), changes.get("type"), changes.get("is_active")
+    config, pdf_url, pdf = changes.get("config"), changes.get("pdf_url"), changes.get("pdf")
     _check_pdf_choice(pdf, pdf_url)
     if pdf is not None:
         check_pdf(pdf)
@@ -119,19 +125,12 @@ def test_update(
         return test, (regrade(test) if regrade_needed else NO_REGRADE)
 
 
-def test_delete(*, test: Test) -> None:
-    with transaction.atomic():
-        test = lock_test_for_change(test.pk)
-        test.mark_deleted()
-        test.save(update_fields=["deleted_at", "updated_at"])
+def test_delete(*, test: Test) -> Test:
+    return soft_delete(Test, test.pk, lock=lock_test_for_change)
 
 
 def test_restore(*, test: Test) -> Test:
-    with transaction.atomic():
-        test = lock_test_for_change(test.pk)
-        test.mark_restored()
-        test.save(update_fields=["deleted_at", "updated_at"])
-        return test
+    return restore(Test, test.pk, lock=lock_test_for_change)
 
 
 def answer_key_save(

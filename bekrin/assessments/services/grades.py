@@ -1,4 +1,5 @@
-"""Locks, shared reads and grading: what the other service modules build on.
+"""Locks, shared reads and the stored grades (results, regrades): what the other service modules build on. The
+scores themselves are computed by bekrin/assessments/scoring.py, which knows no database.
 
 Locks are always taken in one order: the test row, then the student's user row, then attempt rows. Changing what
 grading depends on (the key, the weights, the written questions) holds the test row FOR NO KEY UPDATE while it
@@ -19,8 +20,8 @@ from datetime import datetime, timedelta
 from django.db import connection
 from django.utils import timezone
 
-from bekrin.assessments.grading import Grade, Scheme, build_scheme, grade
 from bekrin.assessments.models import AttemptStatus, Test, TestAnswerKey, TestAttempt, TestResult
+from bekrin.assessments.scoring import Grade, Scheme, build_scheme, grade
 from bekrin.assessments.selectors import result_groups, windows_by_test
 from bekrin.assessments.windows import Window, attempt_deadline
 

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from bekrin.assessments.grading import DEFAULT_CONFIG
 from bekrin.assessments.models import Test, TestAnswerKey, TestAssignment
+from bekrin.assessments.scoring import DEFAULT_CONFIG
 from bekrin.assessments.tests.factories import AnswerKeyFactory, AssignmentFactory, TestFactory
 from bekrin.groups.models import StudyGroup
 from bekrin.testing.factories import GroupFactory, MembershipFactory

@@ -2,8 +2,8 @@
 
 import factory
 
-from bekrin.assessments.grading import DEFAULT_CONFIG
 from bekrin.assessments.models import AttemptStatus, Test, TestAnswerKey, TestAssignment, TestAttempt, TestType
+from bekrin.assessments.scoring import DEFAULT_CONFIG
 from bekrin.testing.factories import StudentFactory, TeacherFactory
 
 

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 
 from bekrin.assessments.models import Test
 from bekrin.assessments.papers import MAX_PDF_BYTES
+from bekrin.assessments.services import authoring  # its test_* services are not pytest tests
 from bekrin.assessments.tests.conftest import make_pdf, upload
 from bekrin.assessments.tests.factories import AnswerKeyFactory, AssignmentFactory, TestFactory
 from bekrin.testing.factories import GroupFactory, MembershipFactory
@@ -260,3 +261,11 @@ def test_students_and_parents_cannot_use_the_teacher_endpoints(personas, api_cli
     client = api_client_for(getattr(personas, persona))
     assert client.get("/api/teacher/tests").status_code == 403
     assert client.get(f"/api/teacher/tests/{test.pk}").status_code == 403
+
+
+def test_deleting_a_deleted_test_keeps_its_first_deletion_time(personas):
+    test = TestFactory(created_by=personas.teacher)
+    first = authoring.test_delete(test=test).deleted_at
+    assert authoring.test_delete(test=test).deleted_at == first
+    assert authoring.test_restore(test=test).deleted_at is None
+    assert Test.objects.filter(pk=test.pk).exists()

@@ -1,14 +1,10 @@
 """Serializers and helpers both the teacher's and the student's coding endpoints use."""
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
-from rest_framework.request import Request
 
-from bekrin.accounts.models import User
 from bekrin.coding.models import CodingSubmission, CodingTask, CodingTestCase, CodingTopic
-from bekrin.core.api_base import query_params
+from bekrin.core.serializers import PersonRefOut
 
 TASK_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The task.")
 SUBMISSION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The submission.")
@@ -25,13 +21,6 @@ class TaskBriefOut(serializers.ModelSerializer):
     class Meta:
         model = CodingTask
         fields = ["id", "title"]
-        read_only_fields = fields
-
-
-class StudentBriefOut(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "full_name"]
         read_only_fields = fields
 
 
@@ -77,14 +66,8 @@ class SubmissionOut(serializers.ModelSerializer):
 
 
 class TeacherSubmissionOut(SubmissionOut):
-    student = StudentBriefOut()
+    student = PersonRefOut()
 
     class Meta(SubmissionOut.Meta):
         fields = [*SubmissionOut.Meta.fields[:3], "student_id", "student", *SubmissionOut.Meta.fields[3:]]
         read_only_fields = fields
-
-
-def present_params(request: Request, names: tuple[str, ...]) -> dict[str, Any]:
-    """The query parameters that are present and not empty (`?topic_id=` from a frontend filters nothing), also
-    under their camelCase names."""
-    return {name: value for name, value in query_params(request, names).items() if value != ""}

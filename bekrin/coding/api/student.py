@@ -17,7 +17,6 @@ from bekrin.coding.api.common import (
     ExampleOut,
     SubmissionOut,
     TopicBriefOut,
-    present_params,
 )
 from bekrin.coding.models import CodingTask, Difficulty, SubmissionStatus
 from bekrin.coding.permissions import submissions_visible_to, tasks_visible_to
@@ -30,7 +29,7 @@ from bekrin.coding.selectors import (
     submission_wait_for_verdict,
 )
 from bekrin.coding.services import MAX_CODE_BYTES, submission_create
-from bekrin.core.api_base import ApiView, validated
+from bekrin.core.api_base import ApiView, query_params, validated
 from bekrin.core.roles import STUDENTS
 
 
@@ -101,7 +100,7 @@ class StudentTaskListView(ApiView):
         summary="My coding tasks",
     )
     def get(self, request: Request) -> Response:
-        query = validated(self, StudentTaskQuery, present_params(request, ("topic_id", "difficulty")))
+        query = validated(self, StudentTaskQuery, query_params(request, ("topic_id", "difficulty")))
         tasks = student_task_list(
             self.get_queryset(),
             student_id=self.actor.pk,
@@ -153,11 +152,10 @@ class SubmitView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         task = self.get_object()
-        data = validated(self, SubmitIn)
-        submission = submission_create(student=self.actor, task=task, code=data["code"])
+        submission = submission_create(student=self.actor, task=task, **validated(self, SubmitIn))
         # The worker judges it; this request only watches the row, never runs the code.
         judged = submission_wait_for_verdict(submission_id=submission.pk, seconds=settings.JUDGE_SUBMIT_WAIT_SECONDS)
-        fresh = submissions_visible_to(request.user).select_related("task").get(pk=submission.pk)
+        fresh = submissions_visible_to(self.actor).select_related("task").get(pk=submission.pk)
         return Response(
             SubmissionOut(fresh).data, status=status.HTTP_201_CREATED if judged else status.HTTP_202_ACCEPTED
         )
@@ -185,7 +183,7 @@ class StudentSubmissionListView(ApiView):
         summary="My submissions",
     )
     def get(self, request: Request) -> Response:
-        query = validated(self, StudentSubmissionQuery, present_params(request, ("task_id", "status")))
+        query = validated(self, StudentSubmissionQuery, query_params(request, ("task_id", "status")))
         rows = submission_list(self.get_queryset(), task_id=query.get("task_id"), status=query.get("status"))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(SubmissionOut(page, many=True).data)

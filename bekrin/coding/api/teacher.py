@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
-from bekrin.coding.api.common import TASK_ID, TeacherSubmissionOut, TopicBriefOut, present_params
+from bekrin.coding.api.common import TASK_ID, TeacherSubmissionOut, TopicBriefOut
 from bekrin.coding.models import (
     CodingImport,
     CodingTask,
@@ -38,7 +38,6 @@ from bekrin.coding.selectors import (
 from bekrin.coding.services import (
     MAX_CODE_BYTES,
     MAX_POINTS,
-    TaskChanges,
     import_start,
     task_create,
     task_delete,
@@ -46,8 +45,8 @@ from bekrin.coding.services import (
     task_update,
     topic_create,
 )
-from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, flat_errors, validated
-from bekrin.core.errors import DomainError
+from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, flat_errors, query_params, validated
+from bekrin.core.errors import DomainError, ErrorCode
 from bekrin.core.roles import STAFF
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
@@ -86,8 +85,7 @@ class TopicListView(ApiView):
         request=TopicIn, responses={201: TopicOut, 409: OpenApiResponse(description="Name used")}, summary="Add a topic"
     )
     def post(self, request: Request) -> Response:
-        data = validated(self, TopicIn)
-        topic = topic_create(actor=self.actor, name=data["name"])
+        topic = topic_create(actor=self.actor, **validated(self, TopicIn))
         return Response(TopicOut(topic_list(self.get_queryset()).get(pk=topic.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -170,7 +168,7 @@ class TestCasesIn(serializers.Serializer):
 
 class TaskIn(TaskFieldsIn):
     is_active = serializers.BooleanField(required=False)
-    topic_id = ScopedIdField(visible=topics_visible_to, required=False, allow_null=True)
+    topic_id = ScopedIdField(visible=topics_visible_to, source="topic", required=False, allow_null=True)
 
     def to_internal_value(self, data: Any) -> Any:
         values = super().to_internal_value(data)
@@ -181,13 +179,6 @@ class TaskIn(TaskFieldsIn):
             whole.is_valid(raise_exception=True)
             values["test_cases"] = whole.validated_data["test_cases"]
         return values
-
-
-def task_changes(data: dict[str, Any]) -> TaskChanges:
-    changes: dict[str, Any] = {key: value for key, value in data.items() if key not in ("topic_id", "test_cases")}
-    if "topic_id" in data:
-        changes["topic"] = data["topic_id"]
-    return changes  # type: ignore[return-value]
 
 
 TASK_LIST_PARAMETERS = [
@@ -214,7 +205,7 @@ class TaskListView(ApiView):
 
     @extend_schema(parameters=TASK_LIST_PARAMETERS, responses={200: TaskOut(many=True)}, summary="List tasks")
     def get(self, request: Request) -> Response:
-        query = validated(self, TaskListQuery, present_params(request, ("topic_id", "difficulty", "status")))
+        query = validated(self, TaskListQuery, query_params(request, ("topic_id", "difficulty", "status")))
         scope = tasks_visible_to(request.user, deleted=True) if query["status"] == "deleted" else self.get_queryset()
         topic = query.get("topic_id")
         tasks = task_list(scope, topic_id=topic.pk if topic else None, difficulty=query.get("difficulty"))
@@ -223,19 +214,7 @@ class TaskListView(ApiView):
 
     @extend_schema(request=TaskIn, responses={201: TaskDetailOut}, summary="Create a task with its test cases")
     def post(self, request: Request) -> Response:
-        data = validated(self, TaskIn)
-        task = task_create(
-            actor=self.actor,
-            title=data["title"],
-            description=data["description"],
-            difficulty=data["difficulty"],
-            test_cases=data["test_cases"],
-            topic=data.get("topic_id"),
-            starter_code=data.get("starter_code", ""),
-            points=data.get("points"),
-            order_index=data.get("order_index"),
-            is_active=data.get("is_active", True),
-        )
+        task = task_create(actor=self.actor, **validated(self, TaskIn))
         return Response(TaskDetailOut(task_detail(self.get_queryset()).get(pk=task.pk)).data, status=201)
 
 
@@ -260,8 +239,7 @@ class TaskDetailView(ApiView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         task = self.get_object()
-        data = validated(self, TaskIn, partial=True)
-        task_update(task=task, changes=task_changes(data), test_cases=data.get("test_cases"))
+        task_update(task=task, changes=validated(self, TaskIn, partial=True))
         return self.detail(pk)
 
     @extend_schema(parameters=[TASK_ID], request=None, responses={204: None}, summary="Soft-delete a task")
@@ -366,7 +344,7 @@ def import_outcome(row: CodingImport) -> Response:
     if row.status == ImportStatus.DONE:
         return Response(ImportOut(row.result).data)
     if row.status == ImportStatus.FAILED and row.error is not None:
-        failure = DomainError(row.error["message"], code=row.error["code"], fields=row.error.get("fields"))
+        failure = DomainError(row.error["message"], code=ErrorCode(row.error["code"]), fields=row.error.get("fields"))
         failure.status_code = row.error["status"]
         raise failure
     return Response(import_status(row), status=status.HTTP_202_ACCEPTED)
@@ -448,7 +426,7 @@ class TeacherSubmissionListView(ApiView):
     )
     def get(self, request: Request) -> Response:
         query = validated(
-            self, SubmissionListQuery, present_params(request, ("student_id", "task_id", "group_id", "status"))
+            self, SubmissionListQuery, query_params(request, ("student_id", "task_id", "group_id", "status"))
         )
         rows = submission_list(
             self.get_queryset(),
@@ -510,7 +488,7 @@ class RankingView(ApiView):
         summary="The coding ranking",
     )
     def get(self, request: Request) -> Response:
-        query = validated(self, RankingQuery, present_params(request, ("group_id", "topic_id", "from", "to")))
+        query = validated(self, RankingQuery, query_params(request, ("group_id", "topic_id", "from", "to")))
         group: StudyGroup | None = query.get("group_id")
         topic: CodingTopic | None = query.get("topic_id")
         rows = coding_ranking(

@@ -2,7 +2,7 @@
 starts."""
 
 from collections.abc import Sequence
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,7 +20,8 @@ from bekrin.coding.models import (
     SubmissionStatus,
 )
 from bekrin.coding.services.judging import REJUDGE_PRIORITY, queue_judging
-from bekrin.core.errors import Conflict, DomainError
+from bekrin.core.errors import Conflict, DomainError, ErrorCode
+from bekrin.core.models import apply_changes, restore, soft_delete
 
 MAX_TEST_CASES = 100
 # coding_progress.score is numeric(7,2): a share of the points must stay below 100,000, or the verdict that
@@ -36,7 +37,7 @@ class CaseData(TypedDict):
 
 
 class TaskChanges(TypedDict, total=False):
-    """The fields a PATCH may change; a key that is absent stays as it is."""
+    """The fields a PATCH may change; a key that is absent stays as it is. `test_cases` replace the old ones."""
 
     title: str
     description: str
@@ -46,6 +47,7 @@ class TaskChanges(TypedDict, total=False):
     order_index: int | None
     is_active: bool
     topic: CodingTopic | None
+    test_cases: Sequence[CaseData]
 
 
 def topic_create(*, actor: User, name: str) -> CodingTopic:
@@ -58,7 +60,9 @@ def topic_create(*, actor: User, name: str) -> CodingTopic:
             return CodingTopic.objects.create(organization_id=actor.organization_id, name=name)
     except IntegrityError:
         raise Conflict(
-            _("A topic with this name already exists."), code="duplicate_name", fields={"name": [_("Already used.")]}
+            _("A topic with this name already exists."),
+            code=ErrorCode.DUPLICATE_NAME,
+            fields={"name": [_("Already used.")]},
         ) from None
 
 
@@ -149,51 +153,37 @@ def task_create(
     return task
 
 
-def task_update(*, task: CodingTask, changes: TaskChanges, test_cases: Sequence[CaseData] | None = None) -> CodingTask:
+def task_update(*, task: CodingTask, changes: TaskChanges) -> CodingTask:
     """Change a task; `test_cases`, when given, replace the old ones, and a change of what they check rejudges
     every submission of the task."""
     check_task_fields(difficulty=changes.get("difficulty"), points=changes.get("points"))
+    fields: dict[str, Any] = {key: value for key, value in changes.items() if key != "test_cases"}
+    test_cases = changes.get("test_cases")
     if test_cases is not None:
         check_test_cases(test_cases)
-    topic = changes.get("topic")
-    if topic is not None and topic.organization_id != task.organization_id:
-        raise DomainError(_("The topic belongs to another school."), fields={"topic_id": [_("Not found.")]})
+    if "topic" in fields:
+        topic = fields["topic"]
+        if topic is not None and topic.organization_id != task.organization_id:
+            raise DomainError(_("The topic belongs to another school."), fields={"topic_id": [_("Not found.")]})
+        fields["topic_name"] = topic.name if topic else None  # the name kept beside the id, as task_create does
     with transaction.atomic():
         # The task row is the lock of its test cases: two edits of one task run one after the other.
         current: CodingTask = CodingTask.all_objects.select_for_update().get(pk=task.pk)
         if current.deleted_at is not None:
-            raise Conflict(_("A deleted task cannot be changed; restore it first."), code="task_deleted")
-        changed: list[str] = []
-        for field, value in changes.items():
-            if getattr(current, field) != value:
-                setattr(current, field, value)
-                changed.append(field)
-        if "topic" in changed:
-            current.topic_name = current.topic.name if current.topic else None
-            changed.append("topic_name")
-        if changed:
-            current.save(update_fields=[*changed, "updated_at"])
+            raise Conflict(_("A deleted task cannot be changed; restore it first."), code=ErrorCode.TASK_DELETED)
+        apply_changes(current, fields)
         if test_cases is not None and _replace_test_cases(current, test_cases):
             task_rejudge(task_id=current.pk)
     return current
 
 
-def task_delete(*, task: CodingTask) -> None:
+def task_delete(*, task: CodingTask) -> CodingTask:
     """Soft delete: the task leaves lists and the students' view; its submissions and progress stay."""
-    with transaction.atomic():
-        current: CodingTask = CodingTask.all_objects.select_for_update().get(pk=task.pk)
-        if current.deleted_at is None:
-            current.mark_deleted()
-            current.save(update_fields=["deleted_at", "updated_at"])
+    return soft_delete(CodingTask, task.pk)
 
 
 def task_restore(*, task: CodingTask) -> CodingTask:
-    with transaction.atomic():
-        current: CodingTask = CodingTask.all_objects.select_for_update().get(pk=task.pk)
-        if current.deleted_at is not None:
-            current.mark_restored()
-            current.save(update_fields=["deleted_at", "updated_at"])
-    return current
+    return restore(CodingTask, task.pk)
 
 
 def task_rejudge(*, task_id: int) -> int:

@@ -30,7 +30,7 @@ from bekrin.coding.services.authoring import (
     task_update,
 )
 from bekrin.coding.services.judging import JudgeUnavailable, judge_limits
-from bekrin.core.errors import DomainError
+from bekrin.core.errors import DomainError, ErrorCode
 from bekrin.core.tenancy import in_tenant
 from judge import Budget, JudgeFailure, JudgeRequest, SandboxUnavailable, TestCase, Verdict, judge
 
@@ -89,7 +89,7 @@ def _with_solution(tasks: Sequence[ImportedTask]) -> list[tuple[int, ImportedTas
 def _too_slow() -> DomainError:
     return DomainError(
         _("Checking the reference solutions took too long; import fewer tasks at a time."),
-        code="reference_solutions_too_slow",
+        code=ErrorCode.REFERENCE_SOLUTIONS_TOO_SLOW,
     )
 
 
@@ -130,7 +130,7 @@ def _check_reference_solutions(tasks: Sequence[ImportedTask]) -> None:
             "where": where,
             "reason": reason,
         }
-        raise DomainError(message, code="reference_solution_failed", fields={key: [message]})
+        raise DomainError(message, code=ErrorCode.REFERENCE_SOLUTION_FAILED, fields={key: [message]})
 
 
 def _check_tasks(tasks: Sequence[ImportedTask]) -> None:
@@ -153,7 +153,7 @@ def _check_tasks(tasks: Sequence[ImportedTask]) -> None:
         raise DomainError(
             _("Reference solutions may be checked on at most %(limit)d test cases per import; import in parts.")
             % {"limit": MAX_REFERENCE_CASES},
-            code="too_many_reference_cases",
+            code=ErrorCode.TOO_MANY_REFERENCE_CASES,
         )
 
 
@@ -193,8 +193,9 @@ def _write_tasks(*, actor: User, tasks: Sequence[ImportedTask]) -> ImportResult:
                 "starter_code": item.get("starter_code") or "",
                 "points": item.get("points"),
                 "order_index": item.get("order_index"),
+                "test_cases": item["test_cases"],
             }
-            task = task_update(task=existing, changes=changes, test_cases=item["test_cases"])
+            task = task_update(task=existing, changes=changes)
             result.updated += 1
         result.task_ids.append(task.pk)
     return result

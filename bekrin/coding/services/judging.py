@@ -45,7 +45,7 @@ from bekrin.coding.models import (
     ProgressStatus,
     SubmissionStatus,
 )
-from bekrin.core.errors import DomainError, PayloadTooLarge
+from bekrin.core.errors import DomainError, ErrorCode, PayloadTooLarge
 from bekrin.students.models import StudentProfile
 from judge import Budget, JudgeFailure, JudgeRequest, JudgeResult, Limits, TestCase, Verdict, judge
 
@@ -67,14 +67,14 @@ SHOWN_EXAMPLES = 3
 
 class SubmissionThrottled(DomainError):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    code = "throttled"
+    code = ErrorCode.THROTTLED
 
 
 class JudgeUnavailable(DomainError):
     """The sandbox cannot run on this server (only the import's reference solutions are judged in a request)."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    code = "judge_unavailable"
+    code = ErrorCode.JUDGE_UNAVAILABLE
 
 
 class SubmissionBusy(Exception):

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from bekrin.core.errors import Conflict, api_exception_handler
+from bekrin.core.errors import Conflict, ErrorCode, api_exception_handler
 
 
 def test_unexpected_errors_are_logged_and_answer_500_without_a_traceback(caplog):
@@ -18,7 +18,7 @@ def test_unexpected_errors_are_logged_and_answer_500_without_a_traceback(caplog)
 
 
 def test_domain_conflicts_answer_409_in_the_error_shape():
-    response = api_exception_handler(Conflict("Already submitted.", code="already_submitted"), {})
+    response = api_exception_handler(Conflict("Already submitted.", code=ErrorCode.ALREADY_SUBMITTED), {})
     assert (response.status_code, response.data) == (
         409,
         {"error": {"code": "already_submitted", "message": "Already submitted."}},

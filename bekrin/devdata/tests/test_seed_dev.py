@@ -159,9 +159,9 @@ def _used_for_months() -> SchoolUse:
     )
     assessments.test_create(author=teacher, title=SEED_TEST, type=assessment_models.TestType.EXAM)
     # Seed rows the school changed.
-    group_update(group=python_group, name="Python başlanğıc (yay)")
+    group_update(group=python_group, changes={"name": "Python başlanğıc (yay)"})
     memberships_end(group=python_group, students=[_user("student1@bekrin.test")])
-    user_update(user=_user("parent@bekrin.test"), password="a-new-parent-password-7")
+    user_update(user=_user("parent@bekrin.test"), changes={"password": "a-new-parent-password-7"})
     student_soft_delete(student=_user("student2@bekrin.test"))
     student3 = _user("student3@bekrin.test")
     student_soft_delete(student=student3)

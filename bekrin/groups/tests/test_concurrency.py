@@ -22,7 +22,7 @@ def test_a_change_sent_with_a_copy_read_before_a_delete_does_not_undo_the_delete
     stale = fresh(group)
     group_soft_delete(group=fresh(group))
     with pytest.raises(NotFound):
-        group_update(group=stale, name="Fizika")
+        group_update(group=stale, changes={"name": "Fizika"})
     assert (fresh(group).deleted_at is not None, fresh(group).name) == (True, "Riyaziyyat")
 
 
@@ -30,8 +30,8 @@ def test_a_change_sent_with_a_copy_read_before_a_delete_does_not_undo_the_delete
 def test_a_change_sent_with_an_old_copy_keeps_the_columns_changed_since():
     group = GroupFactory(code=None, name="Riyaziyyat", days_of_week=[1], start_time=None, sort_order=None)
     stale = fresh(group)
-    group_update(group=fresh(group), name="Fizika", days_of_week=[3, 5])
-    updated = group_update(group=stale, sort_order=7)
+    group_update(group=fresh(group), changes={"name": "Fizika", "days_of_week": [3, 5]})
+    updated = group_update(group=stale, changes={"sort_order": 7})
     row = fresh(group)
     assert (row.name, row.days_of_week, row.sort_order, row.display_name) == ("Fizika", [3, 5], 7, "Fizika: 3-5")
     assert updated.display_name == "Fizika: 3-5"
@@ -41,7 +41,7 @@ def test_a_change_sent_with_an_old_copy_keeps_the_columns_changed_since():
 def test_a_delete_or_restore_with_an_old_copy_keeps_the_schedule_changed_since():
     group = GroupFactory(code=None, name="Riyaziyyat", days_of_week=[1], start_time=None)
     stale = fresh(group)
-    group_update(group=fresh(group), days_of_week=[2, 4])
+    group_update(group=fresh(group), changes={"days_of_week": [2, 4]})
     group_soft_delete(group=stale)
     group_restore(group=stale)
     row = fresh(group)
@@ -58,7 +58,7 @@ def test_a_change_waits_for_a_concurrent_one_and_derives_the_display_name_from_i
     def first_request():
         try:
             with transaction.atomic():
-                group_update(group=fresh(group), days_of_week=[2, 4])
+                group_update(group=fresh(group), changes={"days_of_week": [2, 4]})
                 holding.set()
                 release.wait(10)  # the row stays locked until the main thread lets this transaction commit
         except BaseException as exc:  # reported to the test below
@@ -69,7 +69,7 @@ def test_a_change_waits_for_a_concurrent_one_and_derives_the_display_name_from_i
     def second_request():
         try:
             holding.wait(10)
-            group_update(group=stale, code="R1")
+            group_update(group=stale, changes={"code": "R1"})
         except BaseException as exc:
             errors.append(exc)
         finally:

@@ -11,7 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.api import IssuedPasswordOut
-from bekrin.accounts.models import User
 from bekrin.core.api_base import ApiView, query_params, validated
 from bekrin.core.errors import DomainError, PayloadTooLarge
 from bekrin.core.form_input import FormInputSerializer
@@ -101,7 +100,6 @@ class UserBulkImportView(ApiView):
         description=IMPORT_DESCRIPTION,
     )
     def post(self, request: Request) -> Response:
-        assert isinstance(request.user, User)  # ensured by the permission classes
         query = validated(self, ImportQueryIn, query_params(request, ("dry_run",)))
-        result = users_import(actor=request.user, data=uploaded_csv(request), dry_run=query["dry_run"])
+        result = users_import(actor=self.actor, data=uploaded_csv(request), dry_run=query["dry_run"])
         return Response(ImportResultOut(result).data)

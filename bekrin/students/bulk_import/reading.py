@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from bekrin.core.errors import DomainError, PayloadTooLarge
+from bekrin.core.errors import DomainError, ErrorCode, PayloadTooLarge
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -24,7 +24,7 @@ _SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
 
 
 class UnreadableFile(DomainError):
-    code = "invalid_file"
+    code = ErrorCode.INVALID_FILE
 
 
 @dataclass(frozen=True)

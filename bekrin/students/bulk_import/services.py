@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from bekrin.accounts.hashers import initial_password, initial_password_hash
 from bekrin.accounts.models import TeacherProfile, User
-from bekrin.core.errors import Conflict, DomainError
+from bekrin.core.errors import Conflict, DomainError, ErrorCode
 from bekrin.core.roles import Role
 from bekrin.groups.services import memberships_add
 from bekrin.students.bulk_import.planning import (
@@ -43,7 +43,7 @@ MAX_TYPED_PASSWORDS = 50
 class InvalidRows(DomainError):
     """400 with every problem of the file: `fields.rows` is a list of `{row, column, message}`."""
 
-    code = "invalid_rows"
+    code = ErrorCode.INVALID_ROWS
 
     def __init__(self, problems: list[Problem]) -> None:
         rows = [{"row": p.row, "column": p.column, "message": p.message} for p in problems]
@@ -82,7 +82,7 @@ def users_import(*, actor: User, data: bytes, dry_run: bool = False) -> ImportRe
         except IntegrityError as error:
             # Another request created one of these emails, links or memberships after the plan read them.
             raise Conflict(
-                _("These users changed while the file was imported; import it again."), code="import_conflict"
+                _("These users changed while the file was imported; import it again."), code=ErrorCode.IMPORT_CONFLICT
             ) from error
     return plan.result(dry_run=False, passwords=passwords)
 
@@ -95,7 +95,7 @@ def _check_typed_passwords(plan: Plan) -> None:
             "A file may set at most %(max)d passwords of new users (this one sets %(count)d): split it, or leave "
             "the passwords empty to have them generated."
         ) % {"max": MAX_TYPED_PASSWORDS, "count": typed}
-        raise DomainError(problem, code="too_many_passwords", fields={"password": [problem]})
+        raise DomainError(problem, code=ErrorCode.TOO_MANY_PASSWORDS, fields={"password": [problem]})
 
 
 def _apply_plan(*, actor: User, plan: Plan) -> list[IssuedPassword]:

@@ -63,16 +63,28 @@ def test_parent_link_is_idempotent_and_refuses_another_school(personas):
         parent_link(actor=personas.other_teacher, parent=personas.parent, student=personas.student)
 
 
-def test_student_update_answers_what_changed_and_nothing_the_second_time(personas):
-    changes = {"full_name": "Əli Həsənli", "grade": "10", "phone": "+994 1", "password": "Yeni-parol-2026"}
-    assert set(student_update(student=personas.student, **changes)) == {"full_name", "grade", "phone", "password"}
-    assert student_update(student=personas.student, **changes) == []
+def _stamps(student: User) -> tuple[object, object]:
+    fresh = User.objects.select_related("student_profile").get(pk=student.pk)
+    return fresh.updated_at, fresh.student_profile.updated_at
+
+
+def test_student_update_writes_what_changed_and_nothing_the_second_time(personas):
+    changes = {"full_name": " Əli Həsənli ", "grade": "10", "phone": "+994 1", "password": "Yeni-parol-2026"}
+    before = _stamps(personas.student)
+    student = student_update(student=personas.student, changes=changes)
+    fresh = User.objects.select_related("student_profile").get(pk=student.pk)
+    assert (fresh.full_name, fresh.phone, fresh.student_profile.grade) == ("Əli Həsənli", "+994 1", "10")
+    assert fresh.check_password("Yeni-parol-2026")
+    changed = _stamps(student)
+    assert changed[0] != before[0] and changed[1] != before[1]
+    student_update(student=fresh, changes=changes)
+    assert _stamps(student) == changed
 
 
 def test_memberships_follow_the_given_groups_only_in_the_students_school(personas):
     foreign = GroupFactory(teacher=TeacherFactory(organization=OrganizationFactory(slug="x")))
     with pytest.raises(NotFound):
-        student_update(student=personas.student, groups=[foreign])
+        student_update(student=personas.student, changes={"groups": [foreign]})
     assert not GroupMembership.objects.exists()
 
 

@@ -1,4 +1,7 @@
-"""The marking scheme of a test and the grading of answers against it, free of database access.
+"""Scoring: the marking scheme of a test and the score of answers against it, pure (no database, no locks).
+
+What is computed here is stored by bekrin/assessments/services/grades.py, which locks, writes results and regrades;
+the selectors use the same functions to show a score without writing one.
 
 A test's questions come from two places: the answer key (`mcq_answers`, `numeric_answers`) and
 `config.written_questions`, the numbers the teacher marks by hand. Each question is worth its weight from

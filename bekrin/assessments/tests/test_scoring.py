@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from bekrin.assessments.grading import (
+from bekrin.assessments.models import QuestionType
+from bekrin.assessments.scoring import (
     build_scheme,
     grade,
     normalize_answer_key,
@@ -13,7 +14,6 @@ from bekrin.assessments.grading import (
     normalize_written_scores,
     parse_number,
 )
-from bekrin.assessments.models import QuestionType
 from bekrin.core.errors import DomainError
 
 CONFIG = {"max_attempts": 1, "time_limit_minutes": None, "question_weights": {"2": 2}, "written_questions": [21]}
