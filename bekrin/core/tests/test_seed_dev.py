@@ -222,6 +222,7 @@ def _manage(*args: str, env: dict[str, str]) -> None:
 
 
 @pytest.mark.server
+@pytest.mark.production_hashers  # the server logs in with the passwords seeded here, under its own hashers
 @pytest.mark.django_db(transaction=True)
 def test_the_server_starts_on_a_database_with_a_teacher_group_named_like_a_seed_group_and_a_deleted_seed_student():
     call_command("seed_dev")
