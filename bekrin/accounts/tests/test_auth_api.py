@@ -164,6 +164,7 @@ def median_login_seconds(email: str, password: str, address: str, tries: int) ->
     return durations
 
 
+@pytest.mark.production_hashers
 def test_a_wrong_password_costs_the_same_for_an_unknown_email_an_argon2_account_and_a_generated_password():
     StudentFactory(email="chosen@bekrin.test", password=make_password(PASSWORD))  # the default hasher: Argon2
     StudentFactory(email="fresh@bekrin.test", password=initial_password_hash(initial_password()))

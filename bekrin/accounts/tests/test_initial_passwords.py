@@ -12,6 +12,9 @@ from bekrin.accounts.hashers import (
 )
 from bekrin.testing.factories import StudentFactory
 
+# Tests of the hashers themselves: config/settings.py's list, not the tests' fast one (conftest.py).
+pytestmark = pytest.mark.production_hashers
+
 
 def test_initial_passwords_carry_at_least_96_random_bits_in_an_easy_to_type_shape():
     assert INITIAL_PASSWORD_BITS >= 96

@@ -4,15 +4,16 @@ import factory
 
 from bekrin.assessments.models import AttemptStatus, Test, TestAnswerKey, TestAssignment, TestAttempt, TestType
 from bekrin.assessments.scoring import DEFAULT_CONFIG
-from bekrin.testing.factories import StudentFactory, TeacherFactory
+from bekrin.testing.factories import SchoolRowFactory, StudentFactory, TeacherFactory
 
 
-class TestFactory(factory.django.DjangoModelFactory):
+class TestFactory(SchoolRowFactory):
     __test__ = False  # a factory, not a pytest test class
 
     class Meta:
         model = Test
 
+    _school_links = ("created_by",)
     created_by = factory.SubFactory(TeacherFactory)
     organization = factory.LazyAttribute(lambda test: test.created_by.organization)
     type = TestType.QUIZ
@@ -29,20 +30,22 @@ class AnswerKeyFactory(factory.django.DjangoModelFactory):
     numeric_answers = factory.LazyFunction(lambda: {"3": "2.5"})
 
 
-class AssignmentFactory(factory.django.DjangoModelFactory):
+class AssignmentFactory(SchoolRowFactory):
     class Meta:
         model = TestAssignment
 
+    _school_links = ("test", "group", "student")
     test = factory.SubFactory(TestFactory)
     organization = factory.LazyAttribute(lambda assignment: assignment.test.organization)
 
 
-class AttemptFactory(factory.django.DjangoModelFactory):
+class AttemptFactory(SchoolRowFactory):
     class Meta:
         model = TestAttempt
 
+    _school_links = ("test", "student")
     test = factory.SubFactory(TestFactory)
-    student = factory.SubFactory(StudentFactory)
     organization = factory.LazyAttribute(lambda attempt: attempt.test.organization)
+    student = factory.SubFactory(StudentFactory, organization=factory.SelfAttribute("..organization"))
     status = AttemptStatus.STARTED
     answers = factory.LazyFunction(dict)

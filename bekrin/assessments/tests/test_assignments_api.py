@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bekrin.assessments.models import TestAssignment
 from bekrin.assessments.tests.factories import AssignmentFactory, TestFactory
-from bekrin.testing.factories import GroupFactory, MembershipFactory
+from bekrin.testing.factories import GroupFactory, MembershipFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_removing_an_assignment(personas, api_client_for):
 
 def test_another_schools_test_has_no_assignments_to_see(personas, api_client_for):
     test = TestFactory(created_by=personas.other_teacher)
-    AssignmentFactory(test=test, student=personas.student)
+    AssignmentFactory(test=test, student=StudentFactory(organization=test.organization))
     assert api_client_for(personas.teacher).get(f"/api/teacher/tests/{test.pk}/assignments").status_code == 404
 
 

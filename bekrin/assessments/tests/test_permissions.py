@@ -8,7 +8,7 @@ from django.utils import timezone
 from bekrin.assessments import permissions  # a module: its test_* functions would be collected as tests
 from bekrin.assessments.tests.factories import AssignmentFactory, AttemptFactory, TestFactory
 from bekrin.testing.access import assert_visibility_agrees
-from bekrin.testing.factories import GroupFactory, MembershipFactory
+from bekrin.testing.factories import GroupFactory, MembershipFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +30,12 @@ def rows(personas, classroom):
     others = TestFactory(created_by=personas.teacher)
     AssignmentFactory(test=others, student=personas.other_student)
     foreign = TestFactory(created_by=personas.other_teacher)
-    AssignmentFactory(test=foreign, student=personas.student)
+    foreign_student = StudentFactory(organization=foreign.organization)
+    AssignmentFactory(test=foreign, student=foreign_student)
     tests = [classroom.test, upcoming, inactive, deleted, via_left_group, others, foreign]
-    attempts = [AttemptFactory(test=test, student=personas.student) for test in tests]
+    attempts = [AttemptFactory(test=test, student=personas.student) for test in tests if test is not foreign]
     attempts.append(AttemptFactory(test=others, student=personas.other_student))
+    attempts.append(AttemptFactory(test=foreign, student=foreign_student))
     assignments = [assignment for test in tests for assignment in test.assignments.all()]
     return tests, attempts, assignments
 

@@ -11,7 +11,7 @@ from bekrin.coding.models import (
     Difficulty,
     SubmissionStatus,
 )
-from bekrin.testing.factories import StudentFactory, TeacherFactory
+from bekrin.testing.factories import SchoolRowFactory, StudentFactory, TeacherFactory
 
 SUM_SOLUTION = "a, b = map(int, input().split())\nprint(a + b)\n"
 # (input, expected, explanation): the first is a visible example, the others are hidden.
@@ -26,13 +26,14 @@ class TopicFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Mövzu {n}")
 
 
-class TaskFactory(factory.django.DjangoModelFactory):
+class TaskFactory(SchoolRowFactory):
     """A "sum of two numbers" task: one visible example and two hidden cases (see `cases`)."""
 
     class Meta:
         model = CodingTask
         skip_postgeneration_save = True
 
+    _school_links = ("created_by",)
     created_by = factory.SubFactory(TeacherFactory)
     organization = factory.LazyAttribute(lambda task: task.created_by.organization)
     topic = None
@@ -55,10 +56,11 @@ class TaskFactory(factory.django.DjangoModelFactory):
         )
 
 
-class SubmissionFactory(factory.django.DjangoModelFactory):
+class SubmissionFactory(SchoolRowFactory):
     class Meta:
         model = CodingSubmission
 
+    _school_links = ("task", "student")
     task = factory.SubFactory(TaskFactory)
     student = factory.SubFactory(StudentFactory, organization=factory.SelfAttribute("..task.organization"))
     organization = factory.LazyAttribute(lambda submission: submission.task.organization)

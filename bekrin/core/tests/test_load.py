@@ -9,6 +9,8 @@ import pytest
 
 from bekrin.testing.server import ROOT
 
+pytestmark = pytest.mark.server
+
 
 @pytest.mark.parametrize("mode", ["prod", "dev"], ids=["make serve", "make run"])
 def test_the_server_answers_concurrent_clients_of_the_daily_mix_without_a_5xx(mode):

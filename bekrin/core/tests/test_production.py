@@ -69,6 +69,7 @@ def in_background(call) -> tuple[threading.Thread, list]:
     return thread, result
 
 
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_the_production_server_serves_the_admin_css_compressed_under_hashed_names(static_root):
     with running_server(GUNICORN, env=production_env(STATIC_ROOT=str(static_root))) as server:
@@ -101,6 +102,7 @@ def _head(server: RunningServer, path: str, headers: dict[str, str]) -> tuple[in
         conn.close()
 
 
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_a_full_connection_pool_answers_503_in_the_error_shape_and_recovers(personas, static_root):
     """One pooled connection, held by a payment that waits for the student's row, which the test keeps locked: other
@@ -139,6 +141,7 @@ def test_a_full_connection_pool_answers_503_in_the_error_shape_and_recovers(pers
     assert "Traceback" not in server.log_tail()
 
 
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_sigterm_lets_the_request_in_flight_finish_and_then_stops_the_server(personas, static_root):
     task = TaskFactory(created_by=personas.teacher)
@@ -156,6 +159,7 @@ def test_sigterm_lets_the_request_in_flight_finish_and_then_stops_the_server(per
         assert server.process.wait(timeout=30) == 0
 
 
+@pytest.mark.server
 def test_check_deploy_is_clean_with_debug_off():
     env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
     env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="bekrin.example.az")
@@ -170,6 +174,7 @@ def test_check_deploy_is_clean_with_debug_off():
     assert "no issues" in checked.stdout
 
 
+@pytest.mark.server
 @pytest.mark.parametrize(
     ("environment", "reason"),
     [({}, "SECRET_KEY must be set"), ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean")],

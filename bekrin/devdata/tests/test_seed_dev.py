@@ -223,6 +223,8 @@ def _manage(*args: str, env: dict[str, str]) -> None:
     assert done.returncode == 0, f"manage.py {' '.join(args)}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
 
 
+@pytest.mark.server
+@pytest.mark.production_hashers  # the server logs in with the passwords seeded here, under its own hashers
 @pytest.mark.django_db(transaction=True)
 def test_the_server_starts_on_a_database_with_a_teacher_group_named_like_a_seed_group_and_a_deleted_seed_student():
     call_command("seed_dev")

@@ -48,17 +48,38 @@ def test_a_delete_or_restore_with_an_old_copy_keeps_the_schedule_changed_since()
     assert (row.deleted_at, row.days_of_week, row.display_name) == (None, [2, 4], "Riyaziyyat: 2-4")
 
 
+def wait_until_a_backend_waits_on_a_lock_held_by(pid: int, timeout_s: float = 10) -> None:
+    """Until another connection waits on a lock (wait_event_type `Lock`) that backend `pid` holds; fails after the
+    timeout, so a test that means to race really had the second request wait."""
+    deadline = time.monotonic() + timeout_s
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND %s = ANY(pg_blocking_pids(pid))",
+                [pid],
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"no connection waited on the locks of backend {pid} within {timeout_s} s")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_change_waits_for_a_concurrent_one_and_derives_the_display_name_from_its_result():
     group = GroupFactory(code=None, name="Riyaziyyat", days_of_week=[1], start_time=None)
     stale = fresh(group)  # what the second request read before the first one committed
     holding, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
+    first_backend: list[int] = []
 
     def first_request():
         try:
             with transaction.atomic():
                 group_update(group=fresh(group), changes={"days_of_week": [2, 4]})
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    first_backend.append(cursor.fetchone()[0])
                 holding.set()
                 release.wait(10)  # the row stays locked until the main thread lets this transaction commit
         except BaseException as exc:  # reported to the test below
@@ -78,9 +99,11 @@ def test_a_change_waits_for_a_concurrent_one_and_derives_the_display_name_from_i
     threads = [threading.Thread(target=first_request), threading.Thread(target=second_request)]
     for thread in threads:
         thread.start()
-    holding.wait(10)
-    time.sleep(0.3)  # lets the second request reach the row lock and wait on it
-    release.set()
+    try:
+        assert holding.wait(10), errors
+        wait_until_a_backend_waits_on_a_lock_held_by(first_backend[0])  # the second request reached the row lock
+    finally:
+        release.set()
     for thread in threads:
         thread.join(20)
     assert not errors, errors

@@ -4,15 +4,16 @@ from decimal import Decimal
 import factory
 
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus
-from bekrin.testing.factories import StudentFactory, TeacherFactory
+from bekrin.testing.factories import SchoolRowFactory, StudentFactory, TeacherFactory
 
 
-class PaymentFactory(factory.django.DjangoModelFactory):
+class PaymentFactory(SchoolRowFactory):
     """A row as the database holds it; balances are kept by the services, so tests of balances use those."""
 
     class Meta:
         model = Payment
 
+    _school_links = ("student", "group", "created_by")
     student = factory.SubFactory(StudentFactory)
     organization = factory.LazyAttribute(lambda payment: payment.student.organization)
     created_by = factory.SubFactory(TeacherFactory, organization=factory.SelfAttribute("..organization"))

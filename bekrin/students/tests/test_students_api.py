@@ -34,6 +34,7 @@ def login(email: str, password: str) -> int:
     return APIClient().post("/api/auth/login", {"email": email, "password": password}, format="json").status_code
 
 
+@pytest.mark.production_hashers
 def test_create_makes_user_profile_memberships_parent_and_link_in_one_go(personas, api_client_for):
     group = GroupFactory(teacher=personas.teacher)
     payload = {
