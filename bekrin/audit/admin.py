@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from bekrin.accounts.permissions import is_office_user
 from bekrin.audit.permissions import AUDITED_MODELS
 from bekrin.audit.selectors import event_snapshot, with_actor
-from bekrin.core.admin import FoldedSearchAdmin
+from bekrin.core.admin import FoldedSearchAdmin, ReadOnlyMixin
 
 
-class AuditEventAdmin(FoldedSearchAdmin):
+class AuditEventAdmin(ReadOnlyMixin, FoldedSearchAdmin):
     list_display = ("pgh_created_at", "pgh_label", "pgh_obj_id", "actor", "path")
     list_filter = ("pgh_label",)
     ordering = ("-pgh_created_at", "-pgh_id")
@@ -30,15 +30,6 @@ class AuditEventAdmin(FoldedSearchAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("who"))
     def actor(self, event: Any) -> str:

@@ -353,8 +353,8 @@ def import_outcome(row: CodingImport) -> Response:
 class TaskImportView(ApiView):
     """Imports tasks from JSON, all or nothing: topics are created by name, a task with the same title and topic is
     updated, and a given `reference_solution` must pass all its test cases in the judge. A judge worker runs the
-    reference solutions (never this process); the request waits up to 10 s for it, then answers 202 with the
-    import's `id`: read the outcome from `GET /api/teacher/coding/imports/{id}`."""
+    reference solutions (never this process); the request waits up to `JUDGE_SUBMIT_WAIT_SECONDS` for it, then
+    answers 202 with the import's `id`: read the outcome from `GET /api/teacher/coding/imports/{id}`."""
 
     allowed_roles = STAFF
 

@@ -71,7 +71,7 @@ class SubmissionThrottled(DomainError):
 
 
 class JudgeUnavailable(DomainError):
-    """The sandbox cannot run on this server (only the import's reference solutions are judged in a request)."""
+    """The sandbox cannot run where the judging was asked for (a worker checking an import's reference solutions)."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     code = ErrorCode.JUDGE_UNAVAILABLE
