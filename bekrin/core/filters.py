@@ -38,8 +38,9 @@ SEARCH_MAX_LENGTH = 200
 
 
 class ListOrdering(filters.OrderingFilter):
-    """`?ordering=name` or `?ordering=-name,created_at`: only the keys of `fields` (each a field name or a sort
-    expression, such as AzSortKey for names), then the id in the same direction as the first key."""
+    """`?ordering=name` or `?ordering=-name,created_at`: only the keys of `fields` (each a field name or an
+    expression, such as AzSortKey for names), empty values last, then the id in the same direction as the first
+    key."""
 
     def __init__(self, fields: Mapping[str, Any], **kwargs: Any) -> None:
         """`default` says the list's order without `ordering`."""
@@ -58,18 +59,25 @@ class ListOrdering(filters.OrderingFilter):
             descending = param.startswith("-")
             key = self.sort_by[param.removeprefix("-")]
             expression = F(key) if isinstance(key, str) else key
-            ordering.append(expression.desc() if descending else expression.asc())
+            ordering.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True))
         tiebreak = F("pk").desc() if params[0].startswith("-") else F("pk").asc()
         return qs.order_by(*ordering, tiebreak)
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ScopedIdFilter(filters.NumberFilter):
+class IdFilter(filters.NumberFilter):
+    """A row id (1 to the largest bigint): anything else is a 400, never a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class ScopedIdFilter(IdFilter):
     """An id among the rows `visible(user)` returns: any other id is a 404 naming the parameter (a row of another
     school is as missing as one that never existed). `narrow(rows, row_id, filterset)` applies it; by default rows
     whose `field_name` is the id."""
-
-    field_class = forms.IntegerField
 
     def __init__(
         self,
@@ -79,7 +87,7 @@ class ScopedIdFilter(filters.NumberFilter):
     ) -> None:
         self.visible = visible
         self.narrow = narrow
-        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+        super().__init__(**kwargs)
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if value in EMPTY_VALUES:
