@@ -3,11 +3,13 @@
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import Organization, TimeStampedModel, enum_check
+from bekrin.core.search import Folded
 
 
 class Role(models.TextChoices):
@@ -18,6 +20,15 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.ADMIN})
+
+# What a search of people (the students and parents lists) looks in. Search (bekrin/core/search.py) compares the
+# folded text with LIKE '%word%'; a pg_trgm GIN index on exactly that expression per field keeps it fast on a
+# school of 10,000 students (bench/search_bench.py). Migration accounts 0002 creates them where the server has
+# pg_trgm (PostgreSQL's contrib; the embedded development server has not), so they are not in User.Meta.
+SEARCHED_FIELDS = ("full_name", "email", "phone")
+SEARCH_INDEXES = [
+    GinIndex(OpClass(Folded(field), name="gin_trgm_ops"), name=f"user_{field}_folded_trgm") for field in SEARCHED_FIELDS
+]
 
 
 def normalize_email(email: str) -> str:

@@ -2,13 +2,11 @@
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
-from bekrin.accounts.models import User
+from bekrin.accounts.models import SEARCHED_FIELDS, User
 from bekrin.core.filters import DeletedFilter, ListFilterSet, ListOrdering, ScopedIdFilter, StatusAliasFilter
 from bekrin.core.search import AzSortKey
 from bekrin.groups.models import GroupMembership
 from bekrin.groups.permissions import groups_visible_to
-
-PEOPLE_SEARCH = ("full_name", "email", "phone")
 
 PEOPLE_ORDERING = {
     "full_name": AzSortKey("full_name"),
@@ -27,7 +25,7 @@ def _in_group(rows: QuerySet[User], group_id: int, filterset: ListFilterSet) -> 
 
 
 class StudentFilters(ListFilterSet):
-    search_fields = PEOPLE_SEARCH
+    search_fields = SEARCHED_FIELDS
 
     deleted = DeletedFilter(field_name="student_profile__deleted_at", alias="status")
     status = StatusAliasFilter()
@@ -49,7 +47,7 @@ class StudentFilters(ListFilterSet):
 
 
 class ParentFilters(ListFilterSet):
-    search_fields = PEOPLE_SEARCH
+    search_fields = SEARCHED_FIELDS
 
     ordering = ListOrdering(PEOPLE_ORDERING, default="Default: full_name in Azerbaijani order.")
 
