@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, OrderBy, QuerySet
+from django.db.models.expressions import BaseExpression
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
@@ -194,7 +195,7 @@ class ListFilterSet(filters.FilterSet):
     """The base of every list's FilterSet: `search` over `search_fields`. Each list adds its `ordering`
     (a ListOrdering) and its filters."""
 
-    search_fields: ClassVar[Sequence[str]] = ()
+    search_fields: ClassVar[Sequence[str | BaseExpression]] = ()  # field names or text expressions
 
     search = filters.CharFilter(
         method="filter_search",

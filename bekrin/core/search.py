@@ -6,12 +6,15 @@ is typed to plain Latin letters of one case: ə→e, ö→o, ü→u, ğ→g, ç�
 depends on the database's ctype. A person typing "Ali" also finds "Alı", which is what people expect.
 
 The SQL twin, Folded, is `lower(translate(text, …))`: both functions are IMMUTABLE, so the expression can be indexed
-(a pg_trgm GIN index, as on the users' names, email and phone: bekrin/accounts/models.py) and a search that
+(a pg_trgm GIN index, as on the users' name, email and phone: bekrin.accounts.models.SEARCH_TEXT) and a search that
 compares the same expression with LIKE uses it.
 """
 
+from collections.abc import Sequence
+
 from django.db.models import Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Lower
+from django.db.models.expressions import BaseExpression
+from django.db.models.functions import Cast, Coalesce, Lower
 
 _FOLD_FROM = "ƏəÖöÜüĞğÇçŞşİIı"
 _FOLD_TO = "eeoouuggccssiii"
@@ -32,7 +35,19 @@ class Folded(Lower):
         )
 
 
-def filter_by_search(queryset: QuerySet, fields: list[str], term: str) -> QuerySet:
+class SearchText(Func):
+    """Text fields joined by spaces, an empty field for NULL: several fields searched as one text, so that one
+    index answers the search (a word has no space, so it is still found within one field)."""
+
+    arg_joiner = " || ' ' || "
+    template = "(%(expressions)s)"
+    output_field = TextField()
+
+    def __init__(self, *fields: str) -> None:
+        super().__init__(*(Coalesce(Cast(field, TextField()), Value("")) for field in fields))
+
+
+def filter_by_search(queryset: QuerySet, fields: Sequence[str | BaseExpression], term: str) -> QuerySet:
     """Rows where every word of `term` appears in at least one of `fields`, folded (case and Azerbaijani letters
     ignored, as fold_text says)."""
     for word in fold_text(term).split():

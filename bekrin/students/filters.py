@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
-from bekrin.accounts.models import SEARCHED_FIELDS, User
+from bekrin.accounts.models import SEARCH_TEXT, User
 from bekrin.core.filters import DeletedFilter, ListFilterSet, ListOrdering, ScopedIdFilter, StatusAliasFilter
 from bekrin.core.search import AzSortKey
 from bekrin.groups.models import GroupMembership
@@ -25,7 +25,7 @@ def _in_group(rows: QuerySet[User], group_id: int, filterset: ListFilterSet) -> 
 
 
 class StudentFilters(ListFilterSet):
-    search_fields = SEARCHED_FIELDS
+    search_fields = (SEARCH_TEXT,)
 
     deleted = DeletedFilter(field_name="student_profile__deleted_at", alias="status")
     status = StatusAliasFilter()
@@ -47,7 +47,7 @@ class StudentFilters(ListFilterSet):
 
 
 class ParentFilters(ListFilterSet):
-    search_fields = SEARCHED_FIELDS
+    search_fields = (SEARCH_TEXT,)
 
     ordering = ListOrdering(PEOPLE_ORDERING, default="Default: full_name in Azerbaijani order.")
 
