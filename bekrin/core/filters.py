@@ -103,14 +103,15 @@ class ScopedIdFilter(IdFilter):
 
 
 class StrictBooleanField(forms.NullBooleanField):
-    """true/false (or 1/0); anything else is an error, where Django's NullBooleanField would read it as absent."""
+    """The spellings of true and false the API's bodies take (DRF's BooleanField: true, 1, yes, on, …); anything
+    else is an error, where Django's NullBooleanField would read it as absent."""
 
     def to_python(self, value: Any) -> Any:
         if value in EMPTY_VALUES:
             return None
-        if str(value).lower() in ("true", "1"):
+        if value in serializers.BooleanField.TRUE_VALUES:
             return True
-        if str(value).lower() in ("false", "0"):
+        if value in serializers.BooleanField.FALSE_VALUES:
             return False
         raise ValidationError(_("Must be true or false."), code="invalid")
 
