@@ -192,7 +192,7 @@ CODING_SUBMISSIONS_PER_MINUTE = env_int("CODING_SUBMISSIONS_PER_MINUTE", 10)
 PROCRASTINATE_WORKER_DEFAULTS = {"shutdown_graceful_timeout": 10.0}
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bekrin.core.list_schema.ListSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",  # first, so an anonymous call gets 401 with WWW-Authenticate: Bearer
         "rest_framework.authentication.SessionAuthentication",

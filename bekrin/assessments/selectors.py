@@ -14,13 +14,11 @@ from typing import Any
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from bekrin.accounts.models import User
 from bekrin.assessments.models import AttemptStatus, Test, TestAnswerKey, TestAssignment, TestAttempt, TestResult
-from bekrin.assessments.permissions import assignments_reaching, tests_visible_to
+from bekrin.assessments.permissions import assignments_reaching
 from bekrin.assessments.scoring import Scheme, build_scheme, grade
 from bekrin.assessments.windows import Window as TestWindow
 from bekrin.assessments.windows import WindowState, attempt_deadline, shown_window, window_state
-from bekrin.core.search import filter_by_search
 
 # --- schemes and attempt views --------------------------------------------------------------------------------
 
@@ -123,37 +121,12 @@ def with_counts(tests: QuerySet[Test]) -> QuerySet[Test]:
     )
 
 
-def teacher_tests(
-    user: User,
-    *,
-    deleted: bool = False,
-    type: str | None = None,
-    is_active: bool | None = None,
-    search: str | None = None,
-) -> QuerySet[Test]:
-    rows = tests_visible_to(user, include_deleted=True).filter(deleted_at__isnull=not deleted)
-    if type:
-        rows = rows.filter(type=type)
-    if is_active is not None:
-        rows = rows.filter(is_active=is_active)
-    if search:
-        rows = filter_by_search(rows, ["title"], search)
-    return with_counts(rows)
-
-
 def test_assignments(test: Test) -> QuerySet[TestAssignment]:
     return test.assignments.select_related("group", "student").order_by("-created_at", "-pk")
 
 
-def test_attempts(
-    attempts: QuerySet[TestAttempt], *, test: Test, status: str | None = None, student_id: int | None = None
-) -> QuerySet[TestAttempt]:
-    rows = attempts.filter(test=test).select_related("student", "result")
-    if status:
-        rows = rows.filter(status=status)
-    if student_id:
-        rows = rows.filter(student_id=student_id)
-    return rows.order_by("-started_at", "-pk")
+def test_attempts(attempts: QuerySet[TestAttempt], *, test: Test) -> QuerySet[TestAttempt]:
+    return attempts.filter(test=test).select_related("student", "result").order_by("-started_at", "-pk")
 
 
 def teacher_attempt_views(attempts: Iterable[TestAttempt], test: Test, now: datetime) -> list[AttemptView]:

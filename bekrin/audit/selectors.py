@@ -19,9 +19,8 @@ def with_actor(events: QuerySet) -> QuerySet:
     )
 
 
-def audit_event_list(*, visible: QuerySet, object_id: int | None = None) -> QuerySet:
-    events = visible if object_id is None else visible.filter(pgh_obj_id=object_id)
-    return with_actor(events).order_by("-pgh_created_at", "-pgh_id")
+def audit_event_list(visible: QuerySet) -> QuerySet:
+    return with_actor(visible).order_by("-pgh_created_at", "-pgh_id")
 
 
 def event_snapshot(event: Any) -> dict[str, Any]:

@@ -32,16 +32,9 @@ def topic_list(visible: QuerySet[CodingTopic]) -> QuerySet[CodingTopic]:
     return visible.annotate(task_count=Count("tasks", filter=Q(tasks__deleted_at__isnull=True))).order_by("name", "id")
 
 
-def task_list(
-    visible: QuerySet[CodingTask], *, topic_id: int | None = None, difficulty: str | None = None
-) -> QuerySet[CodingTask]:
+def task_list(visible: QuerySet[CodingTask]) -> QuerySet[CodingTask]:
     # Meta.ordering does not apply to a GROUP BY query, so the task order is spelled out.
-    tasks = visible.select_related("topic").annotate(test_case_count=Count("test_cases")).order_by(*TASK_ORDER)
-    if topic_id is not None:
-        tasks = tasks.filter(topic_id=topic_id)
-    if difficulty:
-        tasks = tasks.filter(difficulty=difficulty)
-    return tasks
+    return visible.select_related("topic").annotate(test_case_count=Count("test_cases")).order_by(*TASK_ORDER)
 
 
 def task_detail(visible: QuerySet[CodingTask]) -> QuerySet[CodingTask]:
@@ -49,9 +42,7 @@ def task_detail(visible: QuerySet[CodingTask]) -> QuerySet[CodingTask]:
     return task_list(visible).prefetch_related("test_cases")
 
 
-def student_task_list(
-    visible: QuerySet[CodingTask], *, student_id: int, topic_id: int | None = None, difficulty: str | None = None
-) -> QuerySet[CodingTask]:
+def student_task_list(visible: QuerySet[CodingTask], *, student_id: int) -> QuerySet[CodingTask]:
     """Tasks with the student's own `progress_status`, `best_score` and `attempts`."""
     progress = CodingProgress.objects.filter(student_profile_id=student_id, exercise=OuterRef("pk"))
     attempts = (
@@ -61,7 +52,7 @@ def student_task_list(
         .annotate(count=Count("pk"))
         .values("count")
     )
-    tasks = (
+    return (
         visible.select_related("topic")
         .annotate(
             progress_status=Subquery(progress.values("status")[:1]),
@@ -70,11 +61,6 @@ def student_task_list(
         )
         .order_by(*TASK_ORDER)
     )
-    if topic_id is not None:
-        tasks = tasks.filter(topic_id=topic_id)
-    if difficulty:
-        tasks = tasks.filter(difficulty=difficulty)
-    return tasks
 
 
 def student_task_detail(visible: QuerySet[CodingTask], *, student_id: int) -> QuerySet[CodingTask]:
@@ -96,25 +82,14 @@ def student_task_status(task: Any) -> str:
     return "attempted" if task.attempts else "not_started"
 
 
-def submission_list(
-    visible: QuerySet[CodingSubmission],
-    *,
-    student_id: int | None = None,
-    task_id: int | None = None,
-    group_id: int | None = None,
-    status: str | None = None,
-) -> QuerySet[CodingSubmission]:
-    submissions = visible.select_related("task", "student")
-    if student_id is not None:
-        submissions = submissions.filter(student_id=student_id)
-    if task_id is not None:
-        submissions = submissions.filter(task_id=task_id)
-    if group_id is not None:
-        members = GroupMembership.objects.filter(group_id=group_id, is_active=True).values("student_id")
-        submissions = submissions.filter(student_id__in=members)
-    if status:
-        submissions = submissions.filter(status=status)
-    return submissions.order_by("-created_at", "-id")
+def submission_list(visible: QuerySet[CodingSubmission]) -> QuerySet[CodingSubmission]:
+    """Submissions with their task and student, newest first."""
+    return visible.select_related("task", "student").order_by("-created_at", "-id")
+
+
+def submissions_of_active_members(rows: QuerySet[CodingSubmission], group_id: int) -> QuerySet[CodingSubmission]:
+    members = GroupMembership.objects.filter(group_id=group_id, is_active=True).values("student_id")
+    return rows.filter(student_id__in=members)
 
 
 def submission_wait_for_verdict(*, submission_id: int, seconds: float) -> bool:

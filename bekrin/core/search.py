@@ -1,37 +1,55 @@
-"""Case- and dotless-i-insensitive text search for Azerbaijani content (docs/DECISIONS.md, decision 12).
+"""Text search for Azerbaijani content, typed with or without Azerbaijani letters (docs/DECISIONS.md, decision 12).
 
-Folding maps the Azerbaijani capitals to their small letters explicitly, so it does not depend on the database's
-ctype, and folds İ, I and ı all to i: a person typing "Ali" finds "Əli"'s neighbour "Alı" too, which is what
-people expect on keyboards without ı.
+People type names on phones and keyboards without ə, ş, ç, ğ, ö, ü or ı, so search folds both the text and what
+is typed to plain Latin letters of one case: ə→e, ö→o, ü→u, ğ→g, ç→c, ş→s, and İ, I and ı all to i. `eli`,
+`Eli`, `əli` and `ƏLİ` all find `Əli`; `sahin` finds `Şahin`. The letters are mapped explicitly, so nothing
+depends on the database's ctype. A person typing "Ali" also finds "Alı", which is what people expect.
+
+The SQL twin, Folded, is `lower(translate(text, …))`: both functions are IMMUTABLE, so the expression can be indexed
+(a pg_trgm GIN index, as on the users' name, email and phone: bekrin.accounts.models.SEARCH_TEXT) and a search that
+compares the same expression with LIKE uses it.
 """
 
-from django.db.models import Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Lower
+from collections.abc import Sequence
 
-_CAPITALS = "ƏÖÜĞÇŞİIı"
-_SMALL = "əöüğçşiii"
-_PYTHON_FOLD = str.maketrans(_CAPITALS, _SMALL)
+from django.db.models import Func, Q, QuerySet, TextField, Value
+from django.db.models.expressions import BaseExpression
+from django.db.models.functions import Cast, Coalesce, Lower
+
+_FOLD_FROM = "ƏəÖöÜüĞğÇçŞşİIı"
+_FOLD_TO = "eeoouuggccssiii"
+_PYTHON_FOLD = str.maketrans(_FOLD_FROM, _FOLD_TO)
 
 
 def fold_text(text: str) -> str:
     return text.translate(_PYTHON_FOLD).lower()
 
 
-class Folded(Func):
-    """SQL twin of fold_text: lower(translate(expr, capitals, small))."""
+class Folded(Lower):
+    """SQL twin of fold_text: lower(translate(expr, 'ƏəÖö…', 'eeoo…')). An index on it must be built from this
+    class too (the planner matches the expression exactly)."""
 
     def __init__(self, expression: object) -> None:
         super().__init__(
-            Lower(Func(expression, Value(_CAPITALS), Value(_SMALL), function="translate", output_field=TextField())),
-            output_field=TextField(),
+            Func(expression, Value(_FOLD_FROM), Value(_FOLD_TO), function="translate", output_field=TextField())
         )
-        self.function = ""
-
-    template = "%(expressions)s"
 
 
-def filter_by_search(queryset: QuerySet, fields: list[str], term: str) -> QuerySet:
-    """Rows where every word of `term` appears in at least one of `fields`, ignoring case."""
+class SearchText(Func):
+    """Text fields joined by spaces, an empty field for NULL: several fields searched as one text, so that one
+    index answers the search (a word has no space, so it is still found within one field)."""
+
+    arg_joiner = " || ' ' || "
+    template = "(%(expressions)s)"
+    output_field = TextField()
+
+    def __init__(self, *fields: str) -> None:
+        super().__init__(*(Coalesce(Cast(field, TextField()), Value("")) for field in fields))
+
+
+def filter_by_search(queryset: QuerySet, fields: Sequence[str | BaseExpression], term: str) -> QuerySet:
+    """Rows where every word of `term` appears in at least one of `fields`, folded (case and Azerbaijani letters
+    ignored, as fold_text says)."""
     for word in fold_text(term).split():
         match = Q()
         for index, field in enumerate(fields):
@@ -51,15 +69,10 @@ _AZ_UPPER = "ABCÇDEƏFGĞHXIİJKQLMNOÖPRSŞTUÜVWYZ"  # I is the capital of ı
 _AZ_KEYS = "".join(chr(0x100 + index) for index in range(len(_AZ_ALPHABET)))
 _SORT_FROM = _AZ_ALPHABET + _AZ_UPPER
 _SORT_TO = _AZ_KEYS + _AZ_KEYS
-_PYTHON_SORT = str.maketrans(_SORT_FROM, _SORT_TO)
-
-
-def az_sort_key(text: str) -> str:
-    return text.translate(_PYTHON_SORT)
 
 
 class AzSortKey(Func):
-    """SQL twin of az_sort_key: `order_by(AzSortKey("full_name"), "id")` sorts names in Azerbaijani order."""
+    """`order_by(AzSortKey("full_name"), "id")` sorts names in Azerbaijani order."""
 
     function = "translate"
 

@@ -4,6 +4,7 @@
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -13,12 +14,11 @@ from rest_framework import serializers
 DATE_YEARS = (1900, 9998)
 
 
-def _in_date_years(value: date) -> None:
+def in_date_years(value: date) -> None:
+    """A validator for serializer and filter fields alike (DRF turns Django's ValidationError into its own)."""
     first, last = DATE_YEARS
     if not first <= value.year <= last:
-        raise serializers.ValidationError(
-            _("Must be a date from the year %(first)d to %(last)d.") % {"first": first, "last": last}
-        )
+        raise ValidationError(_("Must be a date from the year %(first)d to %(last)d.") % {"first": first, "last": last})
 
 
 class BoundedDateField(serializers.DateField):
@@ -27,7 +27,7 @@ class BoundedDateField(serializers.DateField):
     def __init__(self, *, help_text: str = "YYYY-MM-DD", **kwargs: Any) -> None:
         first, last = DATE_YEARS
         super().__init__(help_text=f"{help_text} (in the years {first} to {last})", **kwargs)
-        self.validators.append(_in_date_years)
+        self.validators.append(in_date_years)
 
 
 class PersonRefOut(serializers.Serializer):

@@ -11,13 +11,15 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
-from bekrin.core.api_base import ApiView, ScopedIdField, ScopedIdsField, query_params, validated
+from bekrin.core.api_base import ApiView, ScopedIdField, ScopedIdsField, validated
+from bekrin.core.filters import ListView
 from bekrin.core.openapi import body_as_given
 from bekrin.core.roles import STAFF
 from bekrin.core.serializers import PersonRefOut
+from bekrin.groups.filters import GroupFilters
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import group_teachers_visible_to, groups_visible_to
-from bekrin.groups.selectors import GroupFilters, group_detail_rows, group_list
+from bekrin.groups.selectors import group_detail_rows, group_rows
 from bekrin.groups.services import (
     group_create,
     group_restore,
@@ -79,37 +81,26 @@ class StudyGroupIn(serializers.Serializer):
     )
 
 
-class StudyGroupFiltersIn(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=["active", "deleted"], required=False, default="active", help_text="Default active"
-    )
-    is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        return {"deleted": attrs["status"] == "deleted", "is_active": attrs["is_active"]}
-
-
 class GroupStudentIdsIn(serializers.Serializer):
     student_ids = ScopedIdsField(visible=students_visible_to, allow_empty=False, max_length=1000)
 
 
-class GroupListView(ApiView):
+class GroupListView(ListView, ApiView):
     """The organization's groups with their member counts; create a group."""
 
     allowed_roles = STAFF
+    filterset_class = GroupFilters
 
     def visible(self, user: Any) -> QuerySet[StudyGroup]:
-        return groups_visible_to(user, include_deleted=True)
+        return groups_visible_to(user, include_deleted=True)  # GroupFilters chooses active or deleted
 
     @extend_schema(
         tags=TAG,
-        parameters=[StudyGroupFiltersIn],
         responses={200: StudyGroupOut(many=True)},
         summary="List groups, ordered by sort_order then display_name",
     )
     def get(self, request: Request) -> Response:
-        filters = validated(self, StudyGroupFiltersIn, query_params(request, ("status", "is_active")))
-        rows = group_list(visible=self.get_queryset(), filters=GroupFilters(**filters))
+        rows = self.filter_list(group_rows(self.get_queryset()))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(StudyGroupOut(page, many=True).data)
 

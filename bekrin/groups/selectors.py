@@ -1,7 +1,5 @@
 """Reads of groups, always starting from the caller's visible rows (bekrin.groups.permissions)."""
 
-from dataclasses import dataclass
-
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from bekrin.core.search import AzSortKey
@@ -11,12 +9,6 @@ from bekrin.groups.models import GroupMembership, StudyGroup
 GROUP_ORDER = (F("sort_order").asc(nulls_last=True), AzSortKey("display_name"), "id")
 
 
-@dataclass(frozen=True)
-class GroupFilters:
-    deleted: bool = False
-    is_active: bool | None = None
-
-
 def group_rows(visible: QuerySet[StudyGroup]) -> QuerySet[StudyGroup]:
     """Groups with their teacher and `member_count` (active members), ordered by sort_order then display_name."""
     return (
@@ -24,13 +16,6 @@ def group_rows(visible: QuerySet[StudyGroup]) -> QuerySet[StudyGroup]:
         .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
         .order_by(*GROUP_ORDER)
     )
-
-
-def group_list(*, visible: QuerySet[StudyGroup], filters: GroupFilters) -> QuerySet[StudyGroup]:
-    rows = visible.filter(deleted_at__isnull=not filters.deleted)
-    if filters.is_active is not None:
-        rows = rows.filter(is_active=filters.is_active)
-    return group_rows(rows)
 
 
 def group_detail_rows(visible: QuerySet[StudyGroup]) -> QuerySet[StudyGroup]:

@@ -1,7 +1,7 @@
 """The parent dashboard: the linked children with a summary card each, and each child's attendance, payments and
 test results. A child who is not linked to the caller answers 404 exactly like a missing one."""
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -10,15 +10,19 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
+from bekrin.assessments.models import TestResult
 from bekrin.assessments.selectors import student_results
 from bekrin.attendance.api import QUERY_NAMES, AttendanceCountsOut, StudentAttendanceOut, StudentAttendanceQueryIn
 from bekrin.attendance.permissions import attendance_records_visible_to
 from bekrin.attendance.selectors import student_attendance
 from bekrin.core.api_base import ApiView, query_params, validated
+from bekrin.core.filters import ListFilterSet, ListOrdering, ListView
 from bekrin.core.roles import PARENTS
+from bekrin.core.search import AzSortKey
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.parents.selectors import children_dashboard
-from bekrin.payments.api import BalancePageOut, PaymentOut, money_field, student_payments_response
+from bekrin.payments.api import BALANCE, PaymentOut, money_field, student_payments_response
+from bekrin.payments.filters import OwnPaymentFilters
 from bekrin.payments.permissions import payments_visible_to
 from bekrin.students.selectors import student_rows
 
@@ -73,11 +77,27 @@ class ChildCardOut(serializers.Serializer):
     recent_tests = ChildTestResultOut(many=True)
 
 
-class ChildrenPageOut(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = ChildCardOut(many=True)
+class ChildrenFilters(ListFilterSet):
+    search_fields = ("full_name",)
+
+    ordering = ListOrdering({"full_name": AzSortKey("full_name")}, default="Default: full_name in Azerbaijani order.")
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+
+class ChildTestFilters(ListFilterSet):
+    search_fields = ("test_name",)
+
+    ordering = ListOrdering(
+        {"submitted_at": F("attempt__submitted_at"), "date": F("date"), "score": F("score"), "title": F("test_name")},
+        default="Default: newest submitted_at first.",
+    )
+
+    class Meta:
+        model = TestResult
+        fields: list[str] = []
 
 
 class ChildView(ApiView):
@@ -92,12 +112,14 @@ class ChildView(ApiView):
 CHILD_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The child's user id.")
 
 
-class ParentChildrenView(ChildView):
+class ParentChildrenView(ListView, ChildView):
     """The calling parent's linked children, each with groups, balance, attendance, payments, coding and tests."""
 
-    @extend_schema(operation_id="parent_children_list", responses={200: ChildrenPageOut}, summary="Children")
+    filterset_class = ChildrenFilters
+
+    @extend_schema(operation_id="parent_children_list", responses={200: ChildCardOut(many=True)}, summary="Children")
     def get(self, request: Request) -> Response:
-        children = self.paginate_queryset(student_rows(self.get_queryset()))
+        children = self.paginate_queryset(self.filter_list(student_rows(self.get_queryset())))
         assert children is not None  # pagination is on for every list (settings.REST_FRAMEWORK)
         cards = children_dashboard(parent=self.actor, children=children, today=timezone.localdate())
         return self.get_paginated_response(ChildCardOut(cards, many=True).data)
@@ -126,29 +148,29 @@ class ParentChildAttendanceView(ChildView):
         )
 
 
-class ParentChildPaymentsView(ChildView):
+class ParentChildPaymentsView(ListView, ChildView):
     """One linked child's payments, newest first, and their balance."""
 
-    @extend_schema(parameters=[CHILD_ID], responses={200: BalancePageOut}, summary="A child's payments")
+    filterset_class = OwnPaymentFilters
+    page_extras = BALANCE
+
+    @extend_schema(parameters=[CHILD_ID], responses={200: PaymentOut(many=True)}, summary="A child's payments")
     def get(self, request: Request, pk: int) -> Response:
         child = self.get_object()
         return student_payments_response(self, payments_visible_to(self.actor), child.pk)
 
 
-class ChildTestResultPageOut(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = ChildTestResultOut(many=True)
-
-
-class ParentChildTestsView(ChildView):
+class ParentChildTestsView(ListView, ChildView):
     """One linked child's graded test results, newest first."""
 
-    @extend_schema(parameters=[CHILD_ID], responses={200: ChildTestResultPageOut}, summary="A child's test results")
+    filterset_class = ChildTestFilters
+
+    @extend_schema(
+        parameters=[CHILD_ID], responses={200: ChildTestResultOut(many=True)}, summary="A child's test results"
+    )
     def get(self, request: Request, pk: int) -> Response:
         child = self.get_object()
-        page = self.paginate_queryset(student_results([child.pk]))
+        page = self.paginate_queryset(self.filter_list(student_results([child.pk])))
         assert page is not None  # pagination is on for every list (settings.REST_FRAMEWORK)
         rows = [
             {

@@ -1,12 +1,9 @@
 """Payments over HTTP: the staff list with totals, create, change, soft delete and restore; a student's own list."""
 
-from collections.abc import Mapping
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -14,13 +11,15 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
-from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, query_params, validated
+from bekrin.core.api_base import ApiView, ScopedIdField, validated
+from bekrin.core.filters import ListView
 from bekrin.core.roles import STAFF, STUDENTS
 from bekrin.core.serializers import BoundedDateField, GroupRefOut, PersonRefOut
 from bekrin.groups.permissions import groups_visible_to
+from bekrin.payments.filters import OwnPaymentFilters, PaymentFilters
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus
 from bekrin.payments.permissions import payments_visible_to
-from bekrin.payments.selectors import PaymentFilters, payment_list, payment_rows, payment_totals, student_balance
+from bekrin.payments.selectors import payment_rows, payment_totals, student_balance
 from bekrin.payments.services import payment_create, payment_delete, payment_restore, payment_update
 
 
@@ -69,71 +68,23 @@ class PaymentTotalsOut(serializers.Serializer):
         return {status: total_field() for status in PaymentStatus.values}
 
 
-class PageOut(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = PaymentOut(many=True)
-
-
-class PaymentPageOut(PageOut):
-    totals = PaymentTotalsOut(help_text="Sum of amount per status over every row of the filter, not just the page.")
-
-
-class BalancePageOut(PageOut):
-    balance = money_field(help_text="Sum of paid and partial payments that are not deleted.")
-
-
-def payments_page(view: ApiView, rows: QuerySet[Payment], **extra: Any) -> Response:
-    """One page of payments plus the extra top-level keys (totals, balance) of the endpoint."""
+def payments_page(view: ListView, rows: QuerySet[Payment], **extra: Any) -> Response:
+    """One page of payments plus the extra top-level keys (`page_extras`: totals, balance) of the endpoint."""
     page = view.paginate_queryset(rows)
     response = view.get_paginated_response(PaymentOut(page, many=True).data)
     response.data.update(extra)
     return response
 
 
-def student_payments_response(view: ApiView, visible: QuerySet[Payment], student_id: int) -> Response:
-    """A student's payments (among those the caller may see) and balance: for the student and for their parent."""
-    rows = payment_rows(visible.filter(student_id=student_id))
+BALANCE = {"balance": money_field(help_text="Sum of paid and partial payments that are not deleted.")}
+
+
+def student_payments_response(view: ListView, visible: QuerySet[Payment], student_id: int) -> Response:
+    """A student's payments (among those the caller may see, narrowed by the view's filters) and balance: for the
+    student and for their parent."""
+    rows = view.filter_list(payment_rows(visible.filter(student_id=student_id)))
     balance = money_field().to_representation(student_balance(student_id))
     return payments_page(view, rows, balance=balance)
-
-
-class PaymentListQuery(DateRangeQuery):
-    # Deleted groups and students still have payments to look up; an id outside the school is a 404.
-    group_id = ScopedIdField(visible=partial(groups_visible_to, include_deleted=True), required=False)
-    student_id = ScopedIdField(visible=partial(students_visible_to, include_deleted=True), required=False)
-    status = serializers.ChoiceField(choices=PaymentStatus.choices, required=False)
-    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
-    deleted = serializers.BooleanField(required=False, default=False)
-
-    @classmethod
-    def filters_from(cls, request: Request, context: Mapping[str, Any]) -> PaymentFilters:
-        names = ("group_id", "student_id", "status", "method", "deleted", "from", "to")
-        # query_params drops empty parameters (`?groupId=`, as frontends send them): they filter nothing.
-        query = cls(data=query_params(request, names), context=context)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        return PaymentFilters(
-            group_id=data["group_id"].pk if "group_id" in data else None,
-            student_id=data["student_id"].pk if "student_id" in data else None,
-            date_from=data.get("from"),
-            date_to=data.get("to"),
-            status=data.get("status"),
-            method=data.get("method"),
-            deleted=data["deleted"],
-        )
-
-
-LIST_PARAMETERS = [
-    OpenApiParameter("group_id", int, description="Payments of this group (also `groupId`)."),
-    OpenApiParameter("student_id", int, description="Payments of this student (also `studentId`)."),
-    OpenApiParameter("from", OpenApiTypes.DATE, description="payment_date on or after (YYYY-MM-DD)."),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="payment_date on or before (YYYY-MM-DD)."),
-    OpenApiParameter("status", str, enum=PaymentStatus.values),
-    OpenApiParameter("method", str, enum=PaymentMethod.values),
-    OpenApiParameter("deleted", bool, description="true: only soft-deleted payments (default: only the others)."),
-]
 
 
 class PaymentCreateIn(serializers.Serializer):
@@ -164,23 +115,25 @@ class PaymentUpdateIn(serializers.Serializer):
 PAYMENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
-class PaymentListView(ApiView):
+class PaymentListView(ListView, ApiView):
     """Payments of the caller's school, filtered, with totals per status over the whole filter; or record one."""
 
     allowed_roles = STAFF
+    filterset_class = PaymentFilters
+    page_extras = {
+        "totals": PaymentTotalsOut(
+            help_text="Sum of amount per status over every row of the filter, not just the page."
+        )
+    }
 
     def visible(self, user: User) -> QuerySet[Payment]:
-        return payments_visible_to(user)
+        return payments_visible_to(user)  # PaymentFilters chooses deleted or not
 
     @extend_schema(
-        operation_id="teacher_payments_list",
-        parameters=LIST_PARAMETERS,
-        responses={200: PaymentPageOut},
-        summary="List payments",
+        operation_id="teacher_payments_list", responses={200: PaymentOut(many=True)}, summary="List payments"
     )
     def get(self, request: Request) -> Response:
-        filters = PaymentListQuery.filters_from(request, self.get_serializer_context())
-        rows = payment_list(visible=self.get_queryset(), filters=filters)
+        rows = self.filter_list(payment_rows(self.get_queryset()))
         return payments_page(self, rows, totals=PaymentTotalsOut(payment_totals(rows)).data)
 
     @extend_schema(
@@ -237,16 +190,20 @@ class PaymentRestoreView(ApiView):
         return Response(PaymentOut(payment).data)
 
 
-class StudentPaymentListView(ApiView):
+class StudentPaymentListView(ListView, ApiView):
     """The logged-in student's own payments, newest first, and their balance."""
 
     allowed_roles = STUDENTS
+    filterset_class = OwnPaymentFilters
+    page_extras = BALANCE
 
     def visible(self, user: User) -> QuerySet[Payment]:
         return payments_visible_to(user)
 
     @extend_schema(
-        operation_id="student_payments_list", responses={200: BalancePageOut}, summary="Own payments and balance"
+        operation_id="student_payments_list",
+        responses={200: PaymentOut(many=True)},
+        summary="Own payments and balance",
     )
     def get(self, request: Request) -> Response:
         return student_payments_response(self, self.get_queryset(), self.actor.pk)

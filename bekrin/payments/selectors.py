@@ -1,8 +1,6 @@
 """Reads of payments, always starting from the caller's visible rows (bekrin.payments.permissions)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import F, QuerySet, Sum, Window
@@ -14,38 +12,9 @@ from bekrin.students.models import StudentProfile
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True)
-class PaymentFilters:
-    group_id: int | None = None
-    student_id: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    status: str | None = None
-    method: str | None = None
-    deleted: bool = False
-
-
 def payment_rows(visible: QuerySet[Payment]) -> QuerySet[Payment]:
     """Rows with what the payment serializer shows, newest first: one query whatever the page length."""
     return visible.select_related("student", "group").order_by("-payment_date", "-id")
-
-
-def payment_list(*, visible: QuerySet[Payment], filters: PaymentFilters) -> QuerySet[Payment]:
-    """The staff list: alive payments, or only the deleted ones (`deleted=true`), narrowed by the filters."""
-    rows = visible.filter(deleted_at__isnull=not filters.deleted)
-    if filters.group_id is not None:
-        rows = rows.filter(group_id=filters.group_id)
-    if filters.student_id is not None:
-        rows = rows.filter(student_id=filters.student_id)
-    if filters.date_from is not None:
-        rows = rows.filter(payment_date__gte=filters.date_from)
-    if filters.date_to is not None:
-        rows = rows.filter(payment_date__lte=filters.date_to)
-    if filters.status is not None:
-        rows = rows.filter(status=filters.status)
-    if filters.method is not None:
-        rows = rows.filter(method=filters.method)
-    return payment_rows(rows)
 
 
 def payment_totals(rows: QuerySet[Payment]) -> dict[str, Decimal]:

@@ -11,11 +11,13 @@ from rest_framework.response import Response
 from bekrin.accounts.api import IssuedPasswordOut
 from bekrin.accounts.models import User
 from bekrin.accounts.people import parents_visible_to, students_visible_to
-from bekrin.core.api_base import ApiView, ScopedIdField, ScopedIdsField, query_params, validated
+from bekrin.core.api_base import ApiView, ScopedIdField, ScopedIdsField, validated
+from bekrin.core.filters import ListView
 from bekrin.core.openapi import body_as_given
 from bekrin.core.roles import STAFF
 from bekrin.groups.permissions import groups_visible_to
-from bekrin.students.selectors import StudentFilters, parent_list, parent_rows, student_list, student_rows
+from bekrin.students.filters import ParentFilters, StudentFilters
+from bekrin.students.selectors import parent_rows, student_rows
 from bekrin.students.services import (
     ParentInput,
     parent_create,
@@ -133,23 +135,8 @@ class StudentCreateIn(StudentPatchIn):
     parent = StudentParentIn(required=False, allow_null=True, help_text="Found by email, or created, and linked")
 
 
-class StudentFiltersIn(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["active", "deleted"], required=False, default="active")
-    group_id = ScopedIdField(visible=groups_visible_to, required=False, source="group", help_text="Also groupId")
-    search = serializers.CharField(
-        required=False, default="", allow_blank=True, max_length=200, help_text="Name, email or phone, any case"
-    )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        return {"deleted": attrs["status"] == "deleted", "group": attrs.get("group"), "search": attrs["search"]}
-
-
 class ParentIn(UserFieldsIn):
     password = _password_field()
-
-
-class ParentSearchIn(serializers.Serializer):
-    search = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
 
 
 class ParentLinkIn(serializers.Serializer):
@@ -173,21 +160,19 @@ class _StudentView(ApiView):
         return student_rows(students_visible_to(self.actor, include_deleted=True)).get(pk=pk)
 
 
-class StudentListView(_StudentView):
+class StudentListView(ListView, _StudentView):
     """The organization's students (active or soft-deleted), by group and search; create a student."""
 
-    include_deleted = True  # the list filters by status itself
+    include_deleted = True  # StudentFilters chooses active or deleted
+    filterset_class = StudentFilters
 
     @extend_schema(
         tags=STUDENTS_TAG,
-        parameters=[StudentFiltersIn],
         responses={200: StudentOut(many=True)},
         summary="List students in alphabetical order",
     )
     def get(self, request: Request) -> Response:
-        filters = validated(self, StudentFiltersIn, query_params(request, ("status", "group_id", "search")))
-        rows = student_list(visible=self.get_queryset(), filters=StudentFilters(**filters))
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(self.filter_list(student_rows(self.get_queryset())))
         return self.get_paginated_response(StudentOut(page, many=True).data)
 
     @extend_schema(
@@ -288,21 +273,21 @@ class _ParentView(ApiView):
         return parent_rows(parents_visible_to(user))
 
 
-class ParentListView(_ParentView):
+class ParentListView(ListView, _ParentView):
     """The organization's parents with their children; create a parent."""
 
+    filterset_class = ParentFilters
+
     def visible(self, user: Any) -> QuerySet[User]:
-        return parents_visible_to(user)  # parent_list adds what the rows show
+        return parents_visible_to(user)  # the list adds what the rows show
 
     @extend_schema(
         tags=PARENTS_TAG,
-        parameters=[ParentSearchIn],
         responses={200: ParentOut(many=True)},
         summary="List parents in alphabetical order",
     )
     def get(self, request: Request) -> Response:
-        search = validated(self, ParentSearchIn, query_params(request, ("search",)))
-        page = self.paginate_queryset(parent_list(visible=self.get_queryset(), **search))
+        page = self.paginate_queryset(self.filter_list(parent_rows(self.get_queryset())))
         return self.get_paginated_response(ParentOut(page, many=True).data)
 
     @extend_schema(tags=PARENTS_TAG, request=ParentIn, responses={201: ParentCreatedOut}, summary="Create a parent")

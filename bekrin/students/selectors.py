@@ -4,23 +4,12 @@ Lists cost a fixed number of queries: the page (user + profile joined), then one
 memberships with their groups and one for the parent links with the parents.
 """
 
-from dataclasses import dataclass
-
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from bekrin.accounts.models import User
-from bekrin.core.search import AzSortKey, filter_by_search
-from bekrin.groups.models import GroupMembership, StudyGroup
+from bekrin.core.search import AzSortKey
+from bekrin.groups.models import GroupMembership
 from bekrin.students.models import ParentStudent
-
-SEARCH_FIELDS = ["full_name", "email", "phone"]
-
-
-@dataclass(frozen=True)
-class StudentFilters:
-    deleted: bool = False
-    group: StudyGroup | None = None
-    search: str = ""
 
 
 def by_name(rows: QuerySet[User]) -> QuerySet[User]:
@@ -48,23 +37,6 @@ def student_rows(visible: QuerySet[User]) -> QuerySet[User]:
     )
 
 
-def student_list(*, visible: QuerySet[User], filters: StudentFilters) -> QuerySet[User]:
-    """Active or soft-deleted students, of one group, matching a search over name, email and phone.
-
-    With a group, active students are its current members; deleted students those who were members (their
-    memberships ended with the deletion).
-    """
-    rows = visible.filter(student_profile__deleted_at__isnull=not filters.deleted)
-    if filters.group is not None:
-        memberships = GroupMembership.objects.filter(student=OuterRef("pk"), group=filters.group)
-        if not filters.deleted:
-            memberships = memberships.filter(is_active=True)
-        rows = rows.filter(Exists(memberships))
-    if filters.search.strip():
-        rows = filter_by_search(rows, SEARCH_FIELDS, filters.search)
-    return student_rows(rows)
-
-
 def parent_rows(visible: QuerySet[User]) -> QuerySet[User]:
     """Parents with their links to children who are not soft-deleted (`children_links`)."""
     return by_name(
@@ -78,8 +50,3 @@ def parent_rows(visible: QuerySet[User]) -> QuerySet[User]:
             )
         )
     )
-
-
-def parent_list(*, visible: QuerySet[User], search: str = "") -> QuerySet[User]:
-    rows = filter_by_search(visible, SEARCH_FIELDS, search) if search.strip() else visible
-    return parent_rows(rows)

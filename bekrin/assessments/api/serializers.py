@@ -14,20 +14,6 @@ def score_field(**options: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=8, decimal_places=2, **options)
 
 
-def page_of(name: str, item: serializers.Serializer) -> type[serializers.Serializer]:
-    """The paginated envelope `{count, next, previous, results}` around one item serializer (for the schema)."""
-    return type(
-        name,
-        (serializers.Serializer,),
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item,
-        },
-    )
-
-
 class QuestionOut(serializers.Serializer):
     number = serializers.IntegerField()
     type = serializers.ChoiceField(choices=QuestionType.choices)

@@ -8,7 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
-from bekrin.assessments.api.serializers import AttemptOut, QuestionOut, page_of, score_field
+from bekrin.assessments.api.serializers import AttemptOut, QuestionOut, score_field
+from bekrin.assessments.filters import OwnAttemptFilters, StudentTestFilters
 from bekrin.assessments.models import Test, TestAttempt, TestType
 from bekrin.assessments.permissions import attempts_visible_to, tests_visible_to
 from bekrin.assessments.selectors import (
@@ -19,7 +20,8 @@ from bekrin.assessments.selectors import (
 )
 from bekrin.assessments.services import attempt_save_answers, attempt_start, attempt_submit
 from bekrin.assessments.windows import WindowState
-from bekrin.core.api_base import ApiView, query_params, validated
+from bekrin.core.api_base import ApiView, validated
+from bekrin.core.filters import ListView
 from bekrin.core.roles import STUDENTS
 
 TEST_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The test.")
@@ -57,27 +59,23 @@ class AnswersIn(serializers.Serializer):
     )
 
 
-class AttemptListQuery(serializers.Serializer):
-    test_id = serializers.IntegerField(required=False, min_value=1)
-
-
-StudentTestPageOut = page_of("StudentTestPage", StudentTestOut(many=True))
-AttemptPageOut = page_of("StudentAttemptPage", AttemptOut(many=True))
-
 CLOSED = OpenApiResponse(description="`already_submitted`, or `time_over` (the attempt was closed instead)")
 
 
-class StudentTestListView(ApiView):
+class StudentTestListView(ListView, ApiView):
     """Tests assigned to the student directly or through an active group, with window and own attempt state."""
 
     allowed_roles = STUDENTS
+    filterset_class = StudentTestFilters
 
     def visible(self, user: User) -> QuerySet[Test]:
         return student_tests(tests_visible_to(user), user.pk)
 
-    @extend_schema(operation_id="student_tests_list", responses={200: StudentTestPageOut}, summary="Assigned tests")
+    @extend_schema(
+        operation_id="student_tests_list", responses={200: StudentTestOut(many=True)}, summary="Assigned tests"
+    )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_list(self.get_queryset()))
         states = student_test_states(page or [], self.actor.pk, timezone.now())
         return self.get_paginated_response(StudentTestOut(states, many=True).data)
 
@@ -126,26 +124,22 @@ class StudentAttemptStartView(ApiView):
         return _attempt_response(self, attempt, status.HTTP_201_CREATED)
 
 
-class StudentAttemptListView(ApiView):
+class StudentAttemptListView(ListView, ApiView):
     """The student's own attempts with scores and marks, newest first: their results."""
 
     allowed_roles = STUDENTS
+    filterset_class = OwnAttemptFilters
 
     def visible(self, user: User) -> QuerySet[TestAttempt]:
         return student_attempts(attempts_visible_to(user))
 
     @extend_schema(
         operation_id="student_tests_attempts_list",
-        parameters=[AttemptListQuery],
-        responses={200: AttemptPageOut},
+        responses={200: AttemptOut(many=True)},
         summary="Own attempts and results (`?test_id=`)",
     )
     def get(self, request: Request) -> Response:
-        query = validated(self, AttemptListQuery, query_params(request, AttemptListQuery().fields))
-        rows = self.get_queryset()
-        if "test_id" in query:
-            rows = rows.filter(test_id=query["test_id"])
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(self.filter_list(self.get_queryset()))
         views = student_attempt_views(page or [], self.actor.pk, timezone.now())
         return self.get_paginated_response(AttemptOut(views, many=True).data)
 

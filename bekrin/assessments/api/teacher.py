@@ -19,18 +19,17 @@ from bekrin.assessments.api.serializers import (
     ConfigOut,
     QuestionOut,
     TeacherAttemptOut,
-    page_of,
     questions_of,
     score_field,
 )
-from bekrin.assessments.models import AttemptStatus, Test, TestAssignment, TestAttempt, TestType
+from bekrin.assessments.filters import AssignmentFilters, AttemptFilters, TestFilters
+from bekrin.assessments.models import Test, TestAssignment, TestAttempt, TestType
 from bekrin.assessments.permissions import assignments_visible_to, attempts_visible_to, tests_visible_to
 from bekrin.assessments.scoring import effective_config
 from bekrin.assessments.selectors import (
     answer_key_of,
     attempt_view,
     teacher_attempt_views,
-    teacher_tests,
     test_assignments,
     test_attempts,
     test_scheme,
@@ -49,8 +48,9 @@ from bekrin.assessments.services import (
     test_update,
     window_years_problem,
 )
-from bekrin.core.api_base import ApiView, ScopedIdField, query_params, validated
+from bekrin.core.api_base import ApiView, ScopedIdField, validated
 from bekrin.core.errors import NotFound
+from bekrin.core.filters import ListView
 from bekrin.core.form_input import FormInputSerializer
 from bekrin.core.parsers import JsonParser
 from bekrin.core.roles import STAFF
@@ -128,13 +128,6 @@ class AnswerKeySavedOut(AnswerKeyOut):
     regraded = RegradeOut(help_text="Only a changed key regrades; otherwise both counts are 0.")
 
 
-class TestListQuery(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["active", "deleted"], default="active")
-    type = serializers.ChoiceField(choices=TestType.choices, required=False)
-    is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
-    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
-
-
 class TestWriteIn(FormInputSerializer):
     title = serializers.CharField(max_length=200)
     type = serializers.ChoiceField(choices=TestType.choices)
@@ -196,20 +189,10 @@ class AssignmentOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class AttemptListQuery(serializers.Serializer):
-    status = serializers.ChoiceField(choices=AttemptStatus.choices, required=False)
-    student_id = serializers.IntegerField(required=False, min_value=1)
-
-
 class WrittenScoresIn(serializers.Serializer):
     written_scores = serializers.DictField(
         child=serializers.JSONField(), help_text='Question number → mark, e.g. {"21": 2}; from 0 to its weight.'
     )
-
-
-TestPageOut = page_of("TestPage", TestOut(many=True))
-AssignmentPageOut = page_of("TestAssignmentPage", AssignmentOut(many=True))
-TeacherAttemptPageOut = page_of("TeacherAttemptPage", TeacherAttemptOut(many=True))
 
 
 # --- views ------------------------------------------------------------------------------------------------------
@@ -222,31 +205,24 @@ class TestViewMixin:
         return tests_visible_to(user).select_related("answer_key")
 
 
-class TeacherTestListView(ApiView):
+class TeacherTestListView(ListView, ApiView):
     """Tests of the caller's school; create one from an uploaded PDF (multipart) or a pdf_url (JSON)."""
 
     allowed_roles = STAFF
     parser_classes = (JsonParser, MultiPartParser, FormParser)
+    filterset_class = TestFilters
 
     def visible(self, user: User) -> QuerySet[Test]:
         return with_counts(tests_visible_to(user))
 
     @extend_schema(
         operation_id="teacher_tests_list",
-        parameters=[TestListQuery],
-        responses={200: TestPageOut},
+        responses={200: TestOut(many=True)},
         summary="List tests (`?status=active|deleted`, `?type=`, `?is_active=`, `?search=` in the title)",
     )
     def get(self, request: Request) -> Response:
-        query = validated(self, TestListQuery, query_params(request, TestListQuery().fields))
-        rows = teacher_tests(
-            self.actor,
-            deleted=query["status"] == "deleted",
-            type=query.get("type"),
-            is_active=query["is_active"],
-            search=query.get("search"),
-        )
-        page = self.paginate_queryset(rows)
+        rows = self.filter_list(with_counts(tests_visible_to(self.actor, include_deleted=True)))  # TestFilters
+        page = self.paginate_queryset(rows)  # chooses active or deleted
         return self.get_paginated_response(TestOut(page, many=True).data)
 
     @extend_schema(
@@ -350,19 +326,20 @@ class TeacherAnswerKeyView(TestViewMixin, ApiView):
         return self.post(request, pk)
 
 
-class TeacherAssignmentListView(TestViewMixin, ApiView):
+class TeacherAssignmentListView(TestViewMixin, ListView, ApiView):
     """Who a test is assigned to: a group (its active members at any moment) or one student, in an optional window."""
 
     allowed_roles = STAFF
+    filterset_class = AssignmentFilters
 
     @extend_schema(
         operation_id="teacher_tests_assignments_list",
         parameters=[TEST_ID],
-        responses={200: AssignmentPageOut},
+        responses={200: AssignmentOut(many=True)},
         summary="Assignments of a test, newest first",
     )
     def get(self, request: Request, pk: int) -> Response:
-        page = self.paginate_queryset(test_assignments(self.get_object()))
+        page = self.paginate_queryset(self.filter_list(test_assignments(self.get_object())))
         return self.get_paginated_response(AssignmentOut(page, many=True).data)
 
     @extend_schema(
@@ -396,21 +373,21 @@ class TeacherAssignmentDetailView(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TeacherTestAttemptListView(TestViewMixin, ApiView):
+class TeacherTestAttemptListView(TestViewMixin, ListView, ApiView):
     """The attempts at a test with student, answers, per-question marks and score."""
 
     allowed_roles = STAFF
+    filterset_class = AttemptFilters
 
     @extend_schema(
         operation_id="teacher_tests_attempts_list",
-        parameters=[TEST_ID, AttemptListQuery],
-        responses={200: TeacherAttemptPageOut},
+        parameters=[TEST_ID],
+        responses={200: TeacherAttemptOut(many=True)},
         summary="Attempts at a test, newest first (`?status=`, `?student_id=`)",
     )
     def get(self, request: Request, pk: int) -> Response:
         test = self.get_object()
-        query = validated(self, AttemptListQuery, query_params(request, AttemptListQuery().fields))
-        rows = test_attempts(attempts_visible_to(self.actor), test=test, **query)
+        rows = self.filter_list(test_attempts(attempts_visible_to(self.actor), test=test))
         page = self.paginate_queryset(rows)
         views = teacher_attempt_views(page or [], test, timezone.now())
         return self.get_paginated_response(TeacherAttemptOut(views, many=True).data)

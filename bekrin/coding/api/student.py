@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +18,8 @@ from bekrin.coding.api.common import (
     SubmissionOut,
     TopicBriefOut,
 )
-from bekrin.coding.models import CodingTask, Difficulty, SubmissionStatus
+from bekrin.coding.filters import StudentSubmissionFilters, StudentTaskFilters
+from bekrin.coding.models import CodingTask
 from bekrin.coding.permissions import submissions_visible_to, tasks_visible_to
 from bekrin.coding.selectors import (
     examples,
@@ -29,7 +30,8 @@ from bekrin.coding.selectors import (
     submission_wait_for_verdict,
 )
 from bekrin.coding.services import MAX_CODE_BYTES, submission_create
-from bekrin.core.api_base import ApiView, query_params, validated
+from bekrin.core.api_base import ApiView, validated
+from bekrin.core.filters import ListView
 from bekrin.core.roles import STUDENTS
 
 
@@ -77,36 +79,19 @@ class StudentTaskDetailOut(StudentTaskOut):
         return ExampleOut(examples(task), many=True).data
 
 
-class StudentTaskQuery(serializers.Serializer):
-    topic_id = serializers.IntegerField(required=False, min_value=1)
-    difficulty = serializers.ChoiceField(choices=Difficulty.choices, required=False)
-
-
-class StudentTaskListView(ApiView):
+class StudentTaskListView(ListView, ApiView):
     """Active tasks of the student's school with their own status (`solved`, `attempted`, `not_started`) and best
     result."""
 
     allowed_roles = STUDENTS
+    filterset_class = StudentTaskFilters
 
     def visible(self, user: User) -> Any:
         return tasks_visible_to(user)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("topic_id", int, description="Also `topicId`."),
-            OpenApiParameter("difficulty", str, enum=Difficulty.values),
-        ],
-        responses={200: StudentTaskOut(many=True)},
-        summary="My coding tasks",
-    )
+    @extend_schema(responses={200: StudentTaskOut(many=True)}, summary="My coding tasks")
     def get(self, request: Request) -> Response:
-        query = validated(self, StudentTaskQuery, query_params(request, ("topic_id", "difficulty")))
-        tasks = student_task_list(
-            self.get_queryset(),
-            student_id=self.actor.pk,
-            topic_id=query.get("topic_id"),
-            difficulty=query.get("difficulty"),
-        )
+        tasks = self.filter_list(student_task_list(self.get_queryset(), student_id=self.actor.pk))
         page = self.paginate_queryset(tasks)
         return self.get_paginated_response(StudentTaskOut(page, many=True).data)
 
@@ -161,31 +146,18 @@ class SubmitView(ApiView):
         )
 
 
-class StudentSubmissionQuery(serializers.Serializer):
-    task_id = serializers.IntegerField(required=False, min_value=1)
-    status = serializers.ChoiceField(choices=SubmissionStatus.choices, required=False)
-
-
-class StudentSubmissionListView(ApiView):
+class StudentSubmissionListView(ListView, ApiView):
     """The student's own submissions, newest first."""
 
     allowed_roles = STUDENTS
+    filterset_class = StudentSubmissionFilters
 
     def visible(self, user: User) -> Any:
         return submissions_visible_to(user)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("task_id", int, description="Also `taskId`."),
-            OpenApiParameter("status", str, enum=SubmissionStatus.values),
-        ],
-        responses={200: SubmissionOut(many=True)},
-        summary="My submissions",
-    )
+    @extend_schema(responses={200: SubmissionOut(many=True)}, summary="My submissions")
     def get(self, request: Request) -> Response:
-        query = validated(self, StudentSubmissionQuery, query_params(request, ("task_id", "status")))
-        rows = submission_list(self.get_queryset(), task_id=query.get("task_id"), status=query.get("status"))
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(self.filter_list(submission_list(self.get_queryset())))
         return self.get_paginated_response(SubmissionOut(page, many=True).data)
 
 

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bekrin.accounts.models import User
-from bekrin.accounts.people import students_visible_to
 from bekrin.coding.api.common import TASK_ID, TeacherSubmissionOut, TopicBriefOut
+from bekrin.coding.filters import SubmissionFilters, TaskFilters, TopicFilters, any_task
 from bekrin.coding.models import (
     CodingImport,
     CodingTask,
@@ -23,7 +23,6 @@ from bekrin.coding.models import (
     CodingTopic,
     Difficulty,
     ImportStatus,
-    SubmissionStatus,
 )
 from bekrin.coding.permissions import imports_visible_to, submissions_visible_to, tasks_visible_to, topics_visible_to
 from bekrin.coding.selectors import (
@@ -47,6 +46,7 @@ from bekrin.coding.services import (
 )
 from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, flat_errors, query_params, validated
 from bekrin.core.errors import DomainError, ErrorCode
+from bekrin.core.filters import ListView
 from bekrin.core.roles import STAFF
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
@@ -68,17 +68,18 @@ class TopicIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
 
 
-class TopicListView(ApiView):
+class TopicListView(ListView, ApiView):
     """Coding topics of the caller's school; POST adds one (names are unique per school, 409 on a duplicate)."""
 
     allowed_roles = STAFF
+    filterset_class = TopicFilters
 
     def visible(self, user: User) -> Any:
         return topics_visible_to(user)
 
     @extend_schema(responses={200: TopicOut(many=True)}, summary="List coding topics")
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(topic_list(self.get_queryset()))
+        page = self.paginate_queryset(self.filter_list(topic_list(self.get_queryset())))
         return self.get_paginated_response(TopicOut(page, many=True).data)
 
     @extend_schema(
@@ -181,34 +182,19 @@ class TaskIn(TaskFieldsIn):
         return values
 
 
-TASK_LIST_PARAMETERS = [
-    OpenApiParameter("topic_id", int, description="Tasks of this topic (also `topicId`)."),
-    OpenApiParameter("difficulty", str, enum=Difficulty.values),
-    OpenApiParameter("status", str, enum=["active", "deleted"], description="Default active."),
-]
-
-
-class TaskListQuery(serializers.Serializer):
-    topic_id = ScopedIdField(visible=topics_visible_to, required=False)
-    difficulty = serializers.ChoiceField(choices=Difficulty.choices, required=False)
-    status = serializers.ChoiceField(choices=["active", "deleted"], required=False, default="active")
-
-
-class TaskListView(ApiView):
+class TaskListView(ListView, ApiView):
     """Coding tasks of the caller's school (`?status=deleted` for the soft-deleted ones); POST creates one with its
     test cases."""
 
     allowed_roles = STAFF
+    filterset_class = TaskFilters
 
     def visible(self, user: User) -> Any:
         return tasks_visible_to(user)
 
-    @extend_schema(parameters=TASK_LIST_PARAMETERS, responses={200: TaskOut(many=True)}, summary="List tasks")
+    @extend_schema(responses={200: TaskOut(many=True)}, summary="List tasks")
     def get(self, request: Request) -> Response:
-        query = validated(self, TaskListQuery, query_params(request, ("topic_id", "difficulty", "status")))
-        scope = tasks_visible_to(request.user, deleted=True) if query["status"] == "deleted" else self.get_queryset()
-        topic = query.get("topic_id")
-        tasks = task_list(scope, topic_id=topic.pk if topic else None, difficulty=query.get("difficulty"))
+        tasks = self.filter_list(task_list(any_task(request.user)))  # TaskFilters chooses active or deleted
         page = self.paginate_queryset(tasks)
         return self.get_paginated_response(TaskOut(page, many=True).data)
 
@@ -394,48 +380,19 @@ class TaskImportStatusView(ApiView):
         return Response(import_status(self.get_object()))
 
 
-def any_task(user: User) -> Any:
-    return tasks_visible_to(user) | tasks_visible_to(user, deleted=True)
-
-
-class SubmissionListQuery(serializers.Serializer):
-    student_id = ScopedIdField(visible=partial(students_visible_to, include_deleted=True), required=False)
-    task_id = ScopedIdField(visible=any_task, required=False)
-    group_id = ScopedIdField(visible=partial(groups_visible_to, include_deleted=True), required=False)
-    status = serializers.ChoiceField(choices=SubmissionStatus.choices, required=False)
-
-
-class TeacherSubmissionListView(ApiView):
+class TeacherSubmissionListView(ListView, ApiView):
     """Submissions of the caller's school, newest first, with their code; filters by student, task, group (its
     active members) and status."""
 
     allowed_roles = STAFF
+    filterset_class = SubmissionFilters
 
     def visible(self, user: User) -> Any:
         return submissions_visible_to(user)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("student_id", int, description="Also `studentId`."),
-            OpenApiParameter("task_id", int, description="Also `taskId`."),
-            OpenApiParameter("group_id", int, description="Active members of the group; also `groupId`."),
-            OpenApiParameter("status", str, enum=SubmissionStatus.values),
-        ],
-        responses={200: TeacherSubmissionOut(many=True)},
-        summary="List submissions",
-    )
+    @extend_schema(responses={200: TeacherSubmissionOut(many=True)}, summary="List submissions")
     def get(self, request: Request) -> Response:
-        query = validated(
-            self, SubmissionListQuery, query_params(request, ("student_id", "task_id", "group_id", "status"))
-        )
-        rows = submission_list(
-            self.get_queryset(),
-            student_id=query["student_id"].pk if "student_id" in query else None,
-            task_id=query["task_id"].pk if "task_id" in query else None,
-            group_id=query["group_id"].pk if "group_id" in query else None,
-            status=query.get("status"),
-        )
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(self.filter_list(submission_list(self.get_queryset())))
         return self.get_paginated_response(TeacherSubmissionOut(page, many=True).data)
 
 

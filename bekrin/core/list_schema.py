@@ -1,0 +1,42 @@
+"""The schema class of every API view (REST_FRAMEWORK's DEFAULT_SCHEMA_CLASS): drf-spectacular's, told which
+operations are lists. It lives apart from bekrin.core.pagination because drf-spectacular's AutoSchema imports DRF's
+generic views, which import the pagination class."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+from bekrin.core.pagination import StandardPagination
+
+
+class ListSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, told which operations are lists: a GET of a view with a `filterset_class`.
+    Those declare their filters and paging, and their 200 is the page envelope (StandardPagination) around the
+    declared item serializer, plus the view's `page_extras` (the payments' totals, a balance)."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        if self.method == "GET" and getattr(self.view, "filterset_class", None) is not None:
+            return True
+        return bool(super()._is_list_view(serializer))
+
+    def get_filter_backends(self) -> list[Any]:
+        if self.method == "GET" and getattr(self.view, "filterset_class", None) is not None:
+            from bekrin.core.filters import ListFilterBackend  # imports the views, which import this module
+
+            return [ListFilterBackend]
+        return list(super().get_filter_backends())
+
+    def _get_paginator(self) -> Any:
+        paginator = super()._get_paginator()
+        extras: Mapping[str, serializers.Field] = getattr(self.view, "page_extras", {})
+        if isinstance(paginator, StandardPagination) and extras:
+            paginator.extra_schema = {
+                name: self._map_serializer_field(field, "response") for name, field in extras.items()
+            }
+        return paginator
+
+    def get_paginated_name(self, serializer_name: str) -> str:
+        extras = getattr(self.view, "page_extras", {})
+        return f"Paginated{serializer_name}List" + "".join(name.title() for name in extras)

@@ -1,0 +1,99 @@
+"""Every paginated list of the API declares its paging, ordering and search in the published schema, and answers
+the one page envelope (bekrin/core/pagination.py, bekrin/core/filters.py)."""
+
+import inspect
+
+import pytest
+from django.urls import get_resolver
+from rest_framework.test import APIClient
+
+from bekrin.core.api_base import ApiView
+from bekrin.core.filters import ListView
+
+pytestmark = pytest.mark.django_db
+
+LIST_PARAMETERS = {"page", "page_size", "ordering", "search"}
+ENVELOPE = {"count", "next", "previous", "results"}
+
+
+def _schema() -> dict:
+    return APIClient().get("/api/schema", HTTP_ACCEPT="application/json").json()
+
+
+def _paginated_operations(schema: dict) -> list[tuple[str, dict]]:
+    """GET operations whose 200 is a page: an object with `count` and `results`."""
+    schemas = schema["components"]["schemas"]
+    found = []
+    for path, item in schema["paths"].items():
+        operation = item.get("get")
+        if not operation:
+            continue
+        content = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+        body = content.get("schema", {})
+        if "$ref" in body:
+            body = schemas[body["$ref"].rsplit("/", 1)[-1]]
+        properties = set(body.get("properties", {}))
+        if {"count", "results"} & properties or "page" in {p["name"] for p in operation.get("parameters", [])}:
+            found.append((path, operation | {"_body": body}))
+    return found
+
+
+def _list_views() -> set[str]:
+    """Names of the URL patterns whose view lists (a ListView), walked from the URL configuration."""
+    names = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+            elif issubclass(getattr(pattern.callback, "cls", object), ListView):
+                names.add(pattern.callback.cls.__name__)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_paginated_list_declares_page_page_size_ordering_and_search():
+    operations = _paginated_operations(_schema())
+    assert len(operations) == 19  # every list of bekrin/*/api*.py
+    missing = {
+        path: sorted(LIST_PARAMETERS - {parameter["name"] for parameter in operation.get("parameters", [])})
+        for path, operation in operations
+    }
+    assert {path: names for path, names in missing.items() if names} == {}
+
+
+def test_every_paginated_list_answers_the_one_envelope():
+    for path, operation in _paginated_operations(_schema()):
+        body = operation["_body"]
+        assert set(body["properties"]) >= ENVELOPE, path
+        assert body["properties"]["results"]["type"] == "array", path
+        assert body["properties"]["count"]["type"] == "integer", path
+
+
+def test_every_view_that_pages_is_a_list_view_in_the_schema():
+    # A view that calls paginate_queryset without being a ListView would list without declared filters.
+    listed = _list_views()
+    paging: set[str] = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+                continue
+            view = getattr(pattern.callback, "cls", None)
+            if view is not None and issubclass(view, ApiView) and "paginate_queryset" in inspect.getsource(view):
+                paging.add(view.__name__)
+
+    walk(get_resolver().url_patterns)
+    assert paging - listed == set()
+    assert len(listed) == 19
+
+
+def test_ordering_offers_only_its_whitelist():
+    schema = _schema()
+    students = schema["paths"]["/api/teacher/students"]["get"]
+    ordering = next(parameter for parameter in students["parameters"] if parameter["name"] == "ordering")
+    assert set(ordering["schema"]["items"]["enum"]) == {
+        key for name in ("full_name", "email", "created_at", "grade", "balance") for key in (name, f"-{name}")
+    }
