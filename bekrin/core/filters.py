@@ -114,7 +114,7 @@ class StrictBooleanField(forms.NullBooleanField):
             return True
         if value in serializers.BooleanField.FALSE_VALUES:
             return False
-        raise ValidationError(_("Must be true or false."), code="invalid")
+        raise ValidationError(_("Must be true or false."))
 
     def validate(self, value: Any) -> None:
         pass
