@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "true")
 
 
-from _databases import admin_execute, server_url, with_database  # noqa: E402
+from _databases import admin_execute, django_on_new_database  # noqa: E402
 
 BENCH_DB = "bench_ranking"
 SUBMISSIONS = 100_000
@@ -32,18 +32,6 @@ GROUPS = 40
 RUNS = 30
 WARMUP = 5
 TARGET_MS = 100.0
-
-
-def setup_django() -> None:
-    admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    admin_execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = with_database(server_url(), BENCH_DB)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def load() -> None:
@@ -192,7 +180,7 @@ def run() -> bool:
 
 def main() -> int:
     try:
-        setup_django()
+        django_on_new_database(BENCH_DB)
         load()
         return 0 if run() else 1
     finally:

@@ -22,7 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "true")
 
 
-from _databases import admin_execute, server_url, with_database  # noqa: E402
+from _databases import admin_execute, django_on_new_database  # noqa: E402
 
 BENCH_DB = "bench_search"
 STUDENTS = 10_000
@@ -95,23 +95,12 @@ LAST = [
 ]
 
 
-def setup_django() -> None:
-    admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    admin_execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = with_database(server_url(), BENCH_DB)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def load() -> None:
     from django.contrib.auth.hashers import make_password
     from django.db import connection
 
-    from bekrin.accounts.models import Role, User
+    from bekrin.accounts.models import User
+    from bekrin.core.roles import Role
     from bekrin.students.models import StudentProfile
 
     rng = random.Random(12)
@@ -192,7 +181,7 @@ def run() -> None:
 
 def main() -> int:
     try:
-        setup_django()
+        django_on_new_database(BENCH_DB)
         load()
         run()
         return 0
