@@ -24,12 +24,8 @@ from bekrin.parents.selectors import children_dashboard
 from bekrin.payments.api import BALANCE, PaymentOut, money_field, student_payments_response
 from bekrin.payments.filters import OwnPaymentFilters
 from bekrin.payments.permissions import payments_visible_to
+from bekrin.students.api import MembershipGroupOut
 from bekrin.students.selectors import student_rows
-
-
-class ChildGroupOut(serializers.Serializer):
-    id = serializers.IntegerField(source="group_id")
-    display_name = serializers.CharField(source="group.display_name")
 
 
 class PeriodAttendanceOut(serializers.Serializer):
@@ -69,7 +65,7 @@ class ChildCardOut(serializers.Serializer):
     id = serializers.IntegerField(source="child.pk")
     full_name = serializers.CharField(source="child.full_name")
     grade = serializers.CharField(source="child.student_profile.grade")
-    groups = ChildGroupOut(many=True, source="child.active_memberships")
+    groups = MembershipGroupOut(many=True, source="child.active_memberships")
     balance = money_field(source="child.student_profile.balance")
     attendance = DashboardAttendanceOut()
     recent_payments = PaymentOut(many=True)

@@ -35,9 +35,15 @@ STUDENTS_TAG = ["teacher: students"]
 PARENTS_TAG = ["teacher: parents"]
 
 
-class StudentGroupOut(serializers.Serializer):
+class MembershipGroupOut(serializers.Serializer):
+    """The group of a membership, as GroupRefOut shows a group (bekrin/core/serializers.py), read without a query
+    for the group when the membership's group is selected with it."""
+
     id = serializers.IntegerField(source="group_id")
     display_name = serializers.CharField(source="group.display_name")
+
+
+class StudentGroupOut(MembershipGroupOut):
     joined_at = serializers.DateTimeField()
 
 
