@@ -94,7 +94,7 @@ bench: setup
 # Refresh the translation catalogues after changing messages; the compiled .mo files are committed so a machine
 # without gettext serves translations too.
 messages: setup
-	DEBUG=true $(PY) manage.py makemessages -l az -l en --ignore=.venv --ignore=bench --ignore=judge
+	DEBUG=true $(PY) manage.py makemessages -l az -l en --ignore=.venv --ignore=bench --ignore=judge --ignore=var
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
 db-stop:
