@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the time and queries it reports cover every other middleware's too.
+    "bekrin.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bekrin.core.middleware.DatabaseBusyMiddleware",
@@ -160,6 +162,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 # The largest body any endpoint takes (a 20 MB test PDF plus form overhead); endpoints check tighter limits.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 21 * 1024 * 1024)
+# A Server-Timing header on every response (queries, SQL and request time; bekrin.core.middleware), for
+# benchmarks and profiling: it tells any client how long the database took, so it is off by default.
+SERVER_TIMING = env_bool("SERVER_TIMING", default=False)
 # Non-file bodies Django will hold in memory: a 5 MB CSV import sent as text/csv must fit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
