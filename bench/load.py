@@ -15,15 +15,12 @@ limit (CODING_SUBMISSIONS_PER_MINUTE) high enough that the mix's submissions are
 import argparse
 import http.client
 import json
-import os
 import random
-import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,81 +31,14 @@ sys.path.insert(0, str(ROOT))
 
 from _databases import admin_execute, server_url, with_database  # noqa: E402
 
-from bekrin.testing.server import RunningServer, running_server  # noqa: E402
+# Other benchmarks import the server helpers from here too.
+from _server import login, request_once, send, started, wait_until_healthy  # noqa: E402, F401
 
 BENCH_DB = "bench_load"
-START_TIMEOUT_S = 180
 TEACHER = ("teacher@bekrin.test", "teacher-pass-1")
 PARENT = ("parent@bekrin.test", "parent-pass-1")
 STUDENTS = [(f"student{n}@bekrin.test", "student-pass-1") for n in (1, 2, 3)]
 SUM_SOLUTION = "a, b = map(int, input().split())\nprint(a + b)\n"
-
-
-def wait_until_healthy(server: RunningServer) -> None:
-    """The server answers as soon as Django runs; the mix also needs the judge worker it started to be seen."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the server exited: {server.log_tail()}")
-        if server.request("GET", "/api/health")[0] == 200:
-            return
-        time.sleep(0.25)
-    raise RuntimeError(f"the server did not become healthy: {server.log_tail()}")
-
-
-@contextmanager
-def started(mode: str, database_url: str, log_path: Path, extra_env: dict[str, str]) -> Iterator[RunningServer]:
-    """`make run` (dev) or `make serve` (prod) on its own database and port, as a person starts it; stopped with
-    SIGTERM to its whole process group (web server and worker), as systemd or Ctrl-C would."""
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", **extra_env}
-    env.pop("DEBUG", None)  # `make run` turns DEBUG on itself; `make serve` runs with it off
-    if mode == "prod":
-        # `make serve` does not seed; the mix needs the seed school.
-        for command in (["migrate", "--noinput", "-v", "0"], ["seed_dev"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env={**env, "DEBUG": "true"},
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-    target = {"dev": "run", "prod": "serve"}[mode]
-    command = ["make", "--no-print-directory", target, "PORT={port}"]
-    with running_server(
-        command, env=env, ready_path="/api/health", start_timeout_s=START_TIMEOUT_S, log_path=log_path
-    ) as server:
-        wait_until_healthy(server)
-        yield server
-
-
-def request_once(port: int, method: str, path: str, body: object = None, token: str | None = None) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        return send(conn, method, path, body, token)
-    finally:
-        conn.close()
-
-
-def send(
-    conn: http.client.HTTPConnection, method: str, path: str, body: object = None, token: str | None = None
-) -> tuple[int, str]:
-    headers = {"Accept": "application/json"}
-    payload = None
-    if body is not None:
-        payload = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    conn.request(method, path, body=payload, headers=headers)
-    response = conn.getresponse()
-    return response.status, response.read().decode(errors="replace")
-
-
-def login(port: int, email: str, password: str) -> str:
-    status, body = request_once(port, "POST", "/api/auth/login", {"email": email, "password": password})
-    if status != 200:
-        raise RuntimeError(f"login of {email} answered {status}: {body[:300]}")
-    return json.loads(body)["token"]
 
 
 def grid_path(group_id: int) -> str:
