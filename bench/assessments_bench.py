@@ -24,6 +24,7 @@ import django
 
 django.setup()
 
+from _report import record
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.test.utils import setup_test_environment
@@ -137,10 +138,22 @@ def run() -> None:
         f"{PARALLEL} submits at the same moment: {parallel_s:.2f} s, statuses {sorted(set(statuses))} "
         f"(target < {PARALLEL_TARGET_S:.0f} s)"
     )
-    ok = regrade_s < REGRADE_TARGET_S and parallel_s < PARALLEL_TARGET_S and statuses == [200] * PARALLEL
-    print("OK" if ok else "TARGET MISSED")
-    if not ok:
-        raise SystemExit(1)
+    if statuses != [200] * PARALLEL:
+        raise SystemExit(f"the parallel submits answered {statuses}")
+    record(
+        "assessments regrade after a key change",
+        regrade_s,
+        "s",
+        f"< {REGRADE_TARGET_S:.0f}",
+        regrade_s < REGRADE_TARGET_S,
+    )
+    record(
+        f"assessments {PARALLEL} parallel submits",
+        parallel_s,
+        "s",
+        f"< {PARALLEL_TARGET_S:.0f}",
+        parallel_s < PARALLEL_TARGET_S,
+    )
 
 
 if __name__ == "__main__":

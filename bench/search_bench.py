@@ -23,6 +23,7 @@ os.environ.setdefault("DEBUG", "true")
 
 
 from _databases import admin_execute, django_on_new_database  # noqa: E402
+from _report import record  # noqa: E402
 
 BENCH_DB = "bench_search"
 STUDENTS = 10_000
@@ -157,9 +158,13 @@ def run() -> None:
     def search(term: str):
         return filter_by_search(students_visible_to(teacher), [SEARCH_TEXT], term)
 
+    slowest = 0.0
     for term in TERMS:
         found = search(term).count()
-        measure(f"selector: {term!r} ({found} found), first page", lambda t=term: list(student_rows(search(t))[:50]))
+        label = f"selector: {term!r} ({found} found), first page"
+        slowest = max(slowest, measure(label, lambda t=term: list(student_rows(search(t))[:50])))
+    # Issue 13's target for a search at 10,000 students.
+    record(f"search, first page at {STUDENTS:,} students, slowest term, p90", slowest, "ms", "< 10", slowest < 10)
 
     _instance, token = AuthToken.objects.create(user=teacher)
     client = APIClient(SERVER_NAME="localhost")
