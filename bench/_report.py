@@ -21,10 +21,16 @@ class Figure:
     target: str  # as a person reads it: "< 50", "≥ 2×"
     met: bool
 
+    def text(self) -> str:
+        return f"{self.value:.4g} {self.unit}".strip()
+
+    def target_text(self) -> str:
+        return f"{self.target} {self.unit}".strip()
+
 
 def record(name: str, value: float, unit: str, target: str, met: bool) -> Figure:
     figure = Figure(name, float(value), unit, target, bool(met))
-    print(f"{name}: {value:.4g} {unit} (target {target} {unit}): {'met' if met else 'MISSED'}".replace("  ", " "))
+    print(f"{name}: {figure.text()} (target {figure.target_text()}): {'met' if met else 'MISSED'}")
     path = os.environ.get(REPORT_ENV)
     if path:
         with open(path, "a", encoding="utf-8") as report:

@@ -47,7 +47,7 @@ def main() -> int:
     misses = [(name, figure) for name, figure in figures if not figure.met]
     print(f"\n{len(figures)} figures, {len(misses)} missed:")
     for name, figure in misses:
-        print(f"  {name}: {figure.name}: {figure.value:.4g} {figure.unit}, target {figure.target} {figure.unit}")
+        print(f"  {name}: {figure.name}: {figure.text()}, target {figure.target_text()}")
     if crashed:
         print(f"crashed: {', '.join(crashed)}")
     return 1 if crashed else 0
