@@ -163,7 +163,7 @@ def run() -> None:
         found = search(term).count()
         label = f"selector: {term!r} ({found} found), first page"
         slowest = max(slowest, measure(label, lambda t=term: list(student_rows(search(t))[:50])))
-    # Issue 13's target for a search at 10,000 students.
+    # The target for a search among 10,000 students.
     record(f"search, first page at {STUDENTS:,} students, slowest term, p90", slowest, "ms", "< 10", slowest < 10)
 
     _instance, token = AuthToken.objects.create(user=teacher)

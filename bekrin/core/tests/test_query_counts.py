@@ -1,6 +1,5 @@
-"""Every endpoint bench/api.py measures runs as many queries for a big school as for a small one (issue 13: "query
-counts per request still independent of size"): a list that loads a relation per row (N+1) runs more queries on
-the school with more rows and fails here.
+"""Every endpoint bench/api.py measures runs as many queries for a big school as for a small one: a list that
+loads a relation per row (N+1) runs more queries on the school with more rows and fails here.
 
 Both schools are made by bench/generate.py's own SQL, in this test's database, at two sizes; each is asked
 through the API as its teacher, its first student and its first parent.
