@@ -20,15 +20,16 @@ from _report import REPORT_ENV, Figure, read  # noqa: E402
 FIRST = ["generate.py"]
 
 
-def scripts() -> list[Path]:
-    found = sorted(path for path in BENCH.glob("[!_]*.py"))
+def scripts(names: list[str]) -> list[Path]:
+    found = [path for path in BENCH.glob("[!_]*.py") if not names or path.name in names]
     return sorted(found, key=lambda path: (path.name not in FIRST, path.name))
 
 
 def main() -> int:
+    names = sys.argv[1:]  # `bench/_run.py ranking.py api.py`: only those
     figures: list[tuple[str, Figure]] = []
     crashed: list[str] = []
-    for script in scripts():
+    for script in scripts(names):
         print(f"== {script.relative_to(BENCH.parent)}", flush=True)
         with tempfile.TemporaryDirectory() as folder:
             report = os.path.join(folder, "figures.jsonl")
