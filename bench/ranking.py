@@ -189,7 +189,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")  # the pool may hold a connection
 
 
 if __name__ == "__main__":
