@@ -7,17 +7,32 @@ pool's spare) below PostgreSQL's max_connections.
 """
 
 import os
+import threading
+from typing import Any
 
-from config.env import env_int, env_str
+from config.env import env_bool, env_int, env_str
 
 bind = f"{env_str('HOST', '127.0.0.1')}:{env_int('PORT', 8000)}"
 workers = env_int("WEB_WORKERS", (os.cpu_count() or 1) + 1)
 threads = env_int("WEB_THREADS", 4)
 worker_class = "gthread"
-# The workers import the settings, so the pool size reaches them through the environment.
+# The workers import the settings, so the pool size and the waiting slots reach them through the environment.
 os.environ.setdefault("DB_POOL_MAX_SIZE", str(threads))
+os.environ.setdefault("WEB_THREADS", str(threads))
 
-# A submit waits up to JUDGE_SUBMIT_WAIT_SECONDS for its verdict; nothing else takes near this long.
+# The master imports the application once and the workers share its pages (bench/submit_burst.py measures it).
+preload_app = env_bool("WEB_PRELOAD", True)
+
+
+def pre_fork(server: Any, worker: Any) -> None:
+    """A database pool or a verdict listener made in the master would reach every worker without its threads, so
+    both start on their first use, in a worker (bekrin/coding/verdicts.py); a thread here means one did not."""
+    if threading.active_count() > 1:
+        raise RuntimeError(f"the gunicorn master runs threads before forking: {threading.enumerate()}")
+
+
+# A submit waits up to JUDGE_SUBMIT_WAIT_SECONDS for its verdict and a long poll up to 25 s; nothing else takes
+# near this long.
 timeout = env_int("WEB_TIMEOUT_SECONDS", 30)
 # On SIGTERM (systemd stop, a deploy) workers finish the requests in flight for up to this long, then exit.
 graceful_timeout = env_int("WEB_GRACEFUL_TIMEOUT_SECONDS", 30)
