@@ -167,7 +167,12 @@ def overheads(results: list[dict], jobs: dict[int, dict[str, float]], since: str
 def breakdown(results: list[dict], jobs: dict[int, dict[str, float]]) -> str:
     """Medians of the parts of a verdict's wait: the submit until its job is queued, the queue, the judge, and
     from the job's end to the client holding the verdict."""
-    parts = {"submit → queued": [], "queued → started": [], "judged": [], "job end → client": []}
+    parts: dict[str, list[float]] = {
+        "submit → queued": [],
+        "queued → started": [],
+        "judged": [],
+        "job end → client": [],
+    }
     for r in results:
         job = jobs.get(r["id"], {})
         if {"deferred", "started", "succeeded"} <= job.keys():
