@@ -102,6 +102,9 @@ class _Listener:
             self._stopping.wait(delay)
             delay = min(delay * 2, RECONNECT_MAX_SECONDS)
 
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def stop(self) -> None:
         self._stopping.set()
         self._thread.join(timeout=POLL_SECONDS + RECONNECT_MAX_SECONDS)
@@ -129,9 +132,9 @@ os.register_at_fork(after_in_child=_after_fork)
 
 
 def listener() -> _Listener:
-    """This process's listener, started on first use."""
+    """This process's listener, started on first use (and again should its thread have died of a bug)."""
     with _process.lock:
-        if _process.listener is None:
+        if _process.listener is None or not _process.listener.alive():
             params = connection.get_connection_params()
             for key in ("cursor_factory", "context"):  # Django's own adapters; LISTEN needs none
                 params.pop(key, None)
