@@ -1,5 +1,5 @@
-"""Personas shared by every test (each endpoint is checked against all of them), the tests' password hasher and the
-`worker` marker."""
+"""Personas shared by every test (each endpoint is checked against all of them), the tests' password hasher, the
+`worker` marker and the verdict listener stopped after each test."""
 
 from dataclasses import dataclass
 
@@ -10,6 +10,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from bekrin.accounts.models import User
+from bekrin.coding.verdicts import listener_stop
 from bekrin.testing.factories import (
     AdminFactory,
     OrganizationFactory,
@@ -32,6 +33,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if WORKER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.worker)
+
+
+@pytest.fixture(autouse=True)
+def verdict_listener_stopped():
+    """A test that waited for a verdict started this process's listener (bekrin/coding/verdicts.py); its connection
+    must not outlive the test, or the next one's flush and the test database's drop would wait on it."""
+    yield
+    listener_stop()
 
 
 @pytest.fixture(autouse=True)

@@ -189,6 +189,11 @@ JUDGE_SUBMISSION_BUDGET = {
 # A task import's reference solutions together, in a judge worker (bekrin/coding/services/importing.py).
 JUDGE_IMPORT_BUDGET_SECONDS = env_int("JUDGE_IMPORT_BUDGET_SECONDS", 60)
 JUDGE_SUBMIT_WAIT_SECONDS = env_int("JUDGE_SUBMIT_WAIT_SECONDS", 10)
+# At most this many requests of one web process wait for a verdict at once (bekrin/coding/verdicts.py); the others
+# answer at once. One fewer than gunicorn's threads, so a thread is always free for every other request.
+JUDGE_WAITING_REQUESTS = env_int("JUDGE_WAITING_REQUESTS", max(1, env_int("WEB_THREADS", 16) - 1))
+# The longest a client's long poll of a submission (`?wait=`, at most 25 s) is held.
+JUDGE_LONG_POLL_SECONDS = env_int("JUDGE_LONG_POLL_SECONDS", 25)
 CODING_SUBMISSIONS_PER_MINUTE = env_int("CODING_SUBMISSIONS_PER_MINUTE", 10)
 # On SIGTERM a judge worker waits this long for the submission in hand, then stops it before its next test case
 # and puts it back in the queue (bekrin/coding/tasks.py), so it exits within this plus one case's wall time.

@@ -1,8 +1,6 @@
 """Every read of coding rows. Each starts from the caller's visible queryset (bekrin.coding.permissions) and loads
 what its serializer needs, so a list costs a fixed number of queries."""
 
-import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,6 +21,7 @@ from bekrin.coding.models import (
     ImportStatus,
     SubmissionStatus,
 )
+from bekrin.coding.verdicts import IMPORT_FINISHED, SUBMISSION_JUDGED, wait_for
 from bekrin.groups.models import GroupMembership
 
 TASK_ORDER = (F("order_index").asc(nulls_last=True), "id")
@@ -93,34 +92,25 @@ def submissions_of_active_members(rows: QuerySet[CodingSubmission], group_id: in
 
 
 def submission_wait_for_verdict(*, submission_id: int, seconds: float) -> bool:
-    """Poll the row until it has a final status or `seconds` pass; True when judged."""
-    submission = CodingSubmission.objects.filter(pk=submission_id)
-    return _wait_for_status(submission, FINAL_SUBMISSION_STATUSES, seconds=seconds)
+    """Wait until the submission has a final status or `seconds` pass; True when judged (bekrin.coding.verdicts)."""
+    judged = CodingSubmission.objects.filter(pk=submission_id, status__in=FINAL_SUBMISSION_STATUSES)
+    return wait_for(SUBMISSION_JUDGED, submission_id, judged.exists, seconds=seconds)
+
+
+def submission_awaited(
+    rows: QuerySet[CodingSubmission], submission: CodingSubmission, *, seconds: float
+) -> CodingSubmission:
+    """`submission` as it is once judged, or after `seconds` when it is still pending or running then."""
+    if submission.status in FINAL_SUBMISSION_STATUSES or not seconds:
+        return submission
+    submission_wait_for_verdict(submission_id=submission.pk, seconds=seconds)
+    return rows.get(pk=submission.pk)
 
 
 def import_wait_for_outcome(*, import_id: int, seconds: float) -> bool:
-    """Poll the import until a worker has recorded its outcome or `seconds` pass; True when it has."""
-    return _wait_for_status(
-        CodingImport.objects.filter(pk=import_id), (ImportStatus.DONE, ImportStatus.FAILED), seconds=seconds
-    )
-
-
-def _wait_for_status(row: QuerySet[Any], statuses: Sequence[str], *, seconds: float) -> bool:
-    """Each read is its own statement outside any transaction, so it sees the worker's commit as soon as it
-    lands."""
-    deadline = time.monotonic() + seconds
-    delay = 0.05
-    while True:
-        current = row.values_list("status", flat=True).first()
-        if current in statuses:
-            return True
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        if not connection.in_atomic_block:
-            connection.close()  # back to the pool while it sleeps: waiting submitters must not starve other requests
-        time.sleep(min(delay, remaining))
-        delay = min(delay * 1.5, 0.5)
+    """Wait until a worker has recorded the import's outcome or `seconds` pass; True when it has."""
+    finished = CodingImport.objects.filter(pk=import_id, status__in=(ImportStatus.DONE, ImportStatus.FAILED))
+    return wait_for(IMPORT_FINISHED, import_id, finished.exists, seconds=seconds)
 
 
 def oldest_pending_submission_age() -> int | None:

@@ -1,6 +1,7 @@
 """The student's coding endpoints: tasks with their own status, the visible examples, submitting code and reading
 their own submissions. Nothing here ever serializes a hidden test case (docs/DECISIONS.md, decision 13)."""
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -26,11 +27,12 @@ from bekrin.coding.selectors import (
     student_task_detail,
     student_task_list,
     student_task_status,
+    submission_awaited,
     submission_list,
     submission_wait_for_verdict,
 )
 from bekrin.coding.services import MAX_CODE_BYTES, submission_create
-from bekrin.core.api_base import ApiView, validated
+from bekrin.core.api_base import ApiView, query_params, validated
 from bekrin.core.filters import ListView
 from bekrin.core.roles import STUDENTS
 
@@ -118,7 +120,8 @@ class SubmitIn(serializers.Serializer):
 
 class SubmitView(ApiView):
     """Sends code to the judge: 201 with the verdict when it is ready within 10 s, else 202 with `status: pending`
-    (read it later from the submission). At most 10 submissions a minute (429)."""
+    (read it later from the submission, `?wait=` waits for it). A server with every waiting slot taken answers 202
+    at once. At most 10 submissions a minute (429)."""
 
     allowed_roles = STUDENTS
 
@@ -161,14 +164,44 @@ class StudentSubmissionListView(ListView, ApiView):
         return self.get_paginated_response(SubmissionOut(page, many=True).data)
 
 
+LONG_POLL_MAX_SECONDS = 25
+
+
+class DigitsIntegerField(serializers.IntegerField):
+    """A whole number written in digits only: DRF's IntegerField also takes `5.0`."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if not isinstance(data, str) or not re.fullmatch("[0-9]{1,9}", data):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+class SubmissionWaitIn(serializers.Serializer):
+    wait = DigitsIntegerField(
+        required=False,
+        default=0,
+        min_value=0,
+        max_value=LONG_POLL_MAX_SECONDS,
+        help_text="Seconds to wait for the verdict of a pending submission (a long poll); the answer comes the "
+        "moment it is judged, or with the submission as it is when the time runs out.",
+    )
+
+
 class StudentSubmissionDetailView(ApiView):
-    """One of the student's own submissions with its verdict."""
+    """One of the student's own submissions with its verdict; `?wait=N` holds the answer until it is judged or N
+    seconds pass (a server with every waiting slot taken answers at once)."""
 
     allowed_roles = STUDENTS
 
     def visible(self, user: User) -> Any:
         return submissions_visible_to(user)
 
-    @extend_schema(parameters=[SUBMISSION_ID], responses={200: SubmissionOut}, summary="My submission")
+    @extend_schema(
+        parameters=[SUBMISSION_ID, SubmissionWaitIn], responses={200: SubmissionOut}, summary="My submission"
+    )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(SubmissionOut(get_object_or_404(submission_list(self.get_queryset()), pk=pk)).data)
+        wait = validated(self, SubmissionWaitIn, query_params(request, ("wait",)))["wait"]
+        rows = submission_list(self.get_queryset())
+        submission = get_object_or_404(rows, pk=pk)
+        seconds = min(wait, settings.JUDGE_LONG_POLL_SECONDS)
+        return Response(SubmissionOut(submission_awaited(rows, submission, seconds=seconds)).data)

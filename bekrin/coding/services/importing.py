@@ -30,6 +30,7 @@ from bekrin.coding.services.authoring import (
     task_update,
 )
 from bekrin.coding.services.judging import JudgeUnavailable, judge_limits
+from bekrin.coding.verdicts import IMPORT_FINISHED, announce
 from bekrin.core.errors import DomainError, ErrorCode
 from bekrin.core.tenancy import in_tenant
 from judge import Budget, JudgeFailure, JudgeRequest, SandboxUnavailable, TestCase, Verdict, judge
@@ -259,6 +260,10 @@ def import_run(*, import_id: int) -> None:
 
 
 def _finish(import_id: int, status: str, **outcome: Any) -> None:
-    CodingImport.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(
-        status=status, finished_at=timezone.now(), **outcome
-    )
+    """Record the outcome and announce it to the waiting request when it commits (bekrin.coding.verdicts)."""
+    with transaction.atomic():
+        finished = CodingImport.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(
+            status=status, finished_at=timezone.now(), **outcome
+        )
+        if finished:
+            announce(IMPORT_FINISHED, import_id)

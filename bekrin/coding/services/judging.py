@@ -11,7 +11,8 @@ The life of a submission: `submission_create` saves it `pending` and, once commi
    status before it lets go). A claim that matches no row (already judged) ends the job without judging;
 3. runs the sandboxed judge outside any transaction;
 4. writes the verdict and the student's coding_progress in one transaction, with the UPDATE conditional on the row
-   still being `running` and on this being the same database session that took the lock. A rejudge that put the
+   still being `running` and on this being the same database session that took the lock, and announces it in the
+   same transaction to the requests waiting for it (bekrin.coding.verdicts). A rejudge that put the
    row back to `pending` meanwhile wins: the stale verdict is dropped and the rejudge's own job judges again.
 
 So two workers never judge one submission at the same time, and judging it twice in a row is harmless.
@@ -45,6 +46,7 @@ from bekrin.coding.models import (
     ProgressStatus,
     SubmissionStatus,
 )
+from bekrin.coding.verdicts import SUBMISSION_JUDGED, announce
 from bekrin.core.errors import DomainError, ErrorCode, PayloadTooLarge
 from bekrin.students.models import StudentProfile
 from judge import Budget, JudgeFailure, JudgeRequest, JudgeResult, Limits, TestCase, Verdict, judge
@@ -364,6 +366,8 @@ def _write_verdict(submission: CodingSubmission, verdict: _Verdict, *, session: 
         )
         if written and with_progress:
             progress_recompute(student_id=submission.student_id, task_id=submission.task_id)
+        if written:
+            announce(SUBMISSION_JUDGED, submission.pk)
     return bool(written)
 
 

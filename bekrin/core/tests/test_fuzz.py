@@ -50,8 +50,10 @@ def connection_kept_between_requests():
 
 @pytest.fixture(autouse=True)
 def no_wait_for_the_judge(settings):
-    """No worker runs here: submits and imports answer 202 at once instead of waiting for one."""
+    """No worker runs here: submits and imports answer 202 at once instead of waiting for one, and a long poll of a
+    pending submission (`?wait=`) answers at once too."""
     settings.JUDGE_SUBMIT_WAIT_SECONDS = 0
+    settings.JUDGE_LONG_POLL_SECONDS = 0
 
 
 def authorization(personas, persona: str) -> dict[str, str]:
