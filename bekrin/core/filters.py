@@ -24,6 +24,7 @@ from django.db.models.expressions import BaseExpression
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
+from django_filters.utils import translate_validation
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -126,6 +127,14 @@ class BooleanFilter(filters.BooleanFilter):
     def __init__(self, **kwargs: Any) -> None:
         kwargs["widget"] = forms.TextInput  # the raw text reaches StrictBooleanField, unmapped
         super().__init__(**kwargs)
+
+
+class BooleanOption(BooleanFilter):
+    """A true/false choice of what the answer holds (the payments' `totals`), not a narrowing of its rows: the view
+    reads it from `list_query`."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        return qs
 
 
 DELETED_HELP = "true: only soft-deleted rows; false (the default): only the others."
@@ -248,4 +257,9 @@ class ListView(GenericAPIView):
     page_extras: ClassVar[Mapping[str, serializers.Field]] = {}
 
     def filter_list(self, rows: QuerySet) -> QuerySet:
-        return ListFilterBackend().filter_queryset(self.request, rows, self)
+        """The rows the query selects; `list_query` keeps the query's cleaned values (a BooleanOption's among them)."""
+        filterset = ListFilterBackend().get_filterset(self.request, rows, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        self.list_query: dict[str, Any] = filterset.form.cleaned_data
+        return filterset.qs
