@@ -142,7 +142,7 @@ def run() -> None:
     from knox.models import AuthToken
     from rest_framework.test import APIClient
 
-    from bekrin.accounts.models import SEARCH_TEXT, User
+    from bekrin.accounts.models import PEOPLE_SEARCH, User
     from bekrin.accounts.people import students_visible_to
     from bekrin.core.search import filter_by_search
     from bekrin.students.selectors import student_rows
@@ -155,7 +155,7 @@ def run() -> None:
     print(f"server: PostgreSQL {version}; trigram indexes: {', '.join(indexes) or 'none (no pg_trgm)'}")
 
     def search(term: str):
-        return filter_by_search(students_visible_to(teacher), [SEARCH_TEXT], term)
+        return filter_by_search(students_visible_to(teacher), [PEOPLE_SEARCH], term)
 
     for term in TERMS:
         found = search(term).count()

@@ -34,7 +34,7 @@ from rest_framework.request import Request
 
 from bekrin.core.api_base import MAX_ID, query_param
 from bekrin.core.errors import NotFound
-from bekrin.core.search import filter_by_search
+from bekrin.core.search import FoldedTextTable, filter_by_search
 from bekrin.core.serializers import in_date_years
 
 SEARCH_MAX_LENGTH = 200
@@ -200,7 +200,8 @@ class ListFilterSet(filters.FilterSet):
     """The base of every list's FilterSet: `search` over `search_fields`. Each list adds its `ordering`
     (a ListOrdering) and its filters."""
 
-    search_fields: ClassVar[Sequence[str | BaseExpression]] = ()  # field names or text expressions
+    # field names, text expressions, or a FoldedTextTable that keeps the text
+    search_fields: ClassVar[Sequence[str | BaseExpression | FoldedTextTable]] = ()
 
     search = filters.CharFilter(
         method="filter_search",
