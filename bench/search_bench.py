@@ -1,5 +1,6 @@
 """Names sorted and searched, and list pages, at the 100× school: 10,000 students (and 5,000 parents, 400 groups,
-150,000 payments, 1 M submissions) beside 20 small schools, each figure before and after the change of issue 13.
+150,000 payments, 1 M submissions) beside 20 small schools, each figure before and after the lists read them from
+indexes.
 
 Run: `DEBUG=true .venv/bin/python bench/search_bench.py` (the embedded server, which has no pg_trgm) and
 `DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres DEBUG=true .venv/bin/python bench/search_bench.py`
