@@ -65,9 +65,7 @@ $$;
 
 -- The row goes with its user (the model declares no key: Django leaves it to this one).
 ALTER TABLE accounts_user_search_text ADD CONSTRAINT accounts_user_search_text_user_fk
-    FOREIGN KEY (user_id) REFERENCES "user" (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
-
-SELECT user_search_text_rebuild();
+    FOREIGN KEY (user_id) REFERENCES "user" (id) ON DELETE CASCADE;
 """
 
 DROP_FUNCTIONS = """
@@ -170,4 +168,6 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(create_functions, drop_functions),
         migrations.RunPython(trigram_index_replaces_0002s, trigram_index_back_on_user),
+        # Last, once the table has its indexes: the rows of the users already there.
+        migrations.RunSQL("SELECT user_search_text_rebuild()", migrations.RunSQL.noop),
     ]
