@@ -119,3 +119,30 @@ def test_page_one_of_the_students_and_parents_lists_walks_the_name_order_index(p
         plan = rows(visible(getattr(personas, teacher)))[:50].explain()
         assert f"{index} on" in plan, plan
         assert "Sort" not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_with_users_migrates_forward_to_the_search_table_and_back():
+    """accounts 0003 on a school that already has users: their rows are made, and 0002's index comes back on undo."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(target: tuple[str, str]) -> None:
+        executor = MigrationExecutor(connection)
+        executor.migrate([target])
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("accounts")[0]
+    migrate(("accounts", "0002_search_indexes"))
+    try:
+        assert "user_name_order" not in _indexes("user")
+        assert ("user_search_folded_trgm" in _indexes("user")) == _has_trigram()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'INSERT INTO "user" (email, password_hash, full_name, role, is_active, is_staff, is_superuser,'
+                " created_at, updated_at) VALUES ('sahin@x.az', '', 'Şahin Əliyev', 'student', true, false, false,"
+                " now(), now())"
+            )
+    finally:
+        migrate(latest)
+    user = User.objects.get(email="sahin@x.az")
+    assert _kept(user) == _expected(user)
+    assert {"user_name_order", "user_name_order_no_org"} <= _indexes("user")
