@@ -3,22 +3,31 @@
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import Organization, TimeStampedModel, enum_check
 from bekrin.core.roles import Role
-from bekrin.core.search import Folded, SearchText
+from bekrin.core.search import AzSortKey, Folded, FoldedTextTable, SearchText
 
-# What a search of people (the students and parents lists) looks in: name, email and phone as one text, the
-# fields apart by a space, so a word is found in one field as before. Search (bekrin/core/search.py) compares the
-# folded text with LIKE '%word%'; a pg_trgm GIN index on exactly that expression answers it in a fraction of a
-# millisecond on a school of 10,000 students (bench/search_bench.py). Migration accounts 0002 creates it where the
-# server has pg_trgm (PostgreSQL's contrib; the embedded development server has not), so it is not in User.Meta.
-SEARCH_TEXT = SearchText("full_name", "email", "phone")
-SEARCH_INDEXES = [GinIndex(OpClass(Folded(SEARCH_TEXT), name="gin_trgm_ops"), name="user_search_folded_trgm")]
+# The trigram index on "user" that migration 0002 builds where the server has pg_trgm, and 0003 drops: the people
+# search reads accounts_user_search_text instead (UserSearchText below). Kept because 0002 reads it.
+SEARCH_INDEXES = [
+    GinIndex(
+        OpClass(Folded(SearchText("full_name", "email", "phone")), name="gin_trgm_ops"), name="user_search_folded_trgm"
+    )
+]
+
+
+def name_sort_key() -> AzSortKey:
+    """The Azerbaijani order of people's names (docs/DECISIONS.md, decision 12). The lists order by it and the
+    index user_name_order holds it, and the planner uses the index only for exactly the same expression, so both
+    take it from here."""
+    return AzSortKey("full_name")
 
 
 def normalize_email(email: str) -> str:
@@ -77,6 +86,16 @@ class User(AbstractBaseUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [enum_check("role", Role.values)]
+        # Page 1 of the students or parents list (a school's users of one role by name) is a walk of this index
+        # that stops after the page, instead of a sort of the whole school (bench/search_bench.py). The default
+        # school (organization NULL, docs/DECISIONS.md, decision 6) has its own: the planner takes the order of an
+        # index only after columns compared with `=`, and `IS NULL` is not that.
+        indexes = [
+            models.Index(F("organization"), F("role"), name_sort_key(), F("id"), name="user_name_order"),
+            models.Index(
+                F("role"), name_sort_key(), F("id"), condition=Q(organization=None), name="user_name_order_no_org"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
@@ -107,3 +126,32 @@ class TeacherProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.user.full_name)
+
+
+class UserSearchText(models.Model):
+    """Extension table (docs/schema/EXTENSIONS.md): what the people search looks in, one row per user, kept by the
+    trigger user_search_text_sync on "user" (migration 0003). `folded` is the name, email and phone, folded
+    (bekrin/core/search.py) and apart by a space so that a word is found within one field; `grams` its words'
+    trigrams, GIN-indexed, so a search reads only the rows that can match, on any PostgreSQL. Where the server has
+    pg_trgm, `folded` also has a trigram index. After a load with triggers off, `SELECT user_search_text_rebuild()`
+    makes the table again."""
+
+    # The row goes with its user in the database: migration 0003 declares the key itself, ON DELETE CASCADE, which
+    # Django cannot declare towards a model whose own keys act in Python; deleting a user costs Django no query.
+    user = models.OneToOneField(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
+    )
+    organization_id = models.BigIntegerField(null=True)  # the user's, copied by the trigger
+    role = models.CharField(max_length=16)
+    folded = models.TextField()
+    grams = ArrayField(models.TextField())
+
+    class Meta:
+        db_table = "accounts_user_search_text"
+        indexes = [GinIndex(fields=["grams"], name="user_search_text_grams")]
+
+    def __str__(self) -> str:
+        return self.folded
+
+
+PEOPLE_SEARCH = FoldedTextTable(UserSearchText, row="user")

@@ -11,14 +11,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from bekrin.assessments.models import AttemptStatus, Test, TestAnswerKey, TestAssignment, TestAttempt, TestResult
 from bekrin.assessments.permissions import assignments_reaching
 from bekrin.assessments.scoring import Scheme, build_scheme, grade
 from bekrin.assessments.windows import Window as TestWindow
 from bekrin.assessments.windows import WindowState, attempt_deadline, shown_window, window_state
+from bekrin.core.subqueries import count_per_row
 
 # --- schemes and attempt views --------------------------------------------------------------------------------
 
@@ -109,15 +110,10 @@ def result_groups(test_id: int, student_ids: list[int]) -> dict[int, int]:
 # --- teacher ----------------------------------------------------------------------------------------------------
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().values("test_id").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def with_counts(tests: QuerySet[Test]) -> QuerySet[Test]:
     return tests.select_related("created_by", "answer_key").annotate(
-        assignment_count=_count(TestAssignment.objects.filter(test_id=OuterRef("pk"))),
-        attempt_count=_count(TestAttempt.objects.filter(test_id=OuterRef("pk"))),
+        assignment_count=count_per_row(TestAssignment.objects.filter(test_id=OuterRef("pk")), "test_id"),
+        attempt_count=count_per_row(TestAttempt.objects.filter(test_id=OuterRef("pk")), "test_id"),
     )
 
 

@@ -12,9 +12,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from bekrin.accounts.models import User
+from bekrin.accounts.models import User, name_sort_key
 from bekrin.attendance.models import AttendanceRecord, AttendanceStatus
-from bekrin.core.search import AzSortKey
 from bekrin.groups.models import GroupMembership, StudyGroup
 from bekrin.groups.selectors import GROUP_ORDER
 
@@ -75,7 +74,7 @@ def attendance_grid(
             Exists(GroupMembership.objects.filter(_membership_overlaps(period), group=group, student=OuterRef("pk")))
             | Exists(records_in_period.filter(student=OuterRef("pk")))
         )
-        .order_by(AzSortKey("full_name"), "id")
+        .order_by(name_sort_key(), "id")
         .values_list("id", "full_name")
     )
     shown = {student_id for student_id, _name in students}

@@ -24,6 +24,7 @@ from django.db.models.expressions import BaseExpression
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
+from django_filters.utils import translate_validation
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -33,7 +34,7 @@ from rest_framework.request import Request
 
 from bekrin.core.api_base import MAX_ID, query_param
 from bekrin.core.errors import NotFound
-from bekrin.core.search import filter_by_search
+from bekrin.core.search import FoldedTextTable, filter_by_search
 from bekrin.core.serializers import in_date_years
 
 SEARCH_MAX_LENGTH = 200
@@ -128,6 +129,14 @@ class BooleanFilter(filters.BooleanFilter):
         super().__init__(**kwargs)
 
 
+class BooleanOption(BooleanFilter):
+    """A true/false choice of what the answer holds (the payments' `totals`), not a narrowing of its rows: the view
+    reads it from `list_query`."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        return qs
+
+
 DELETED_HELP = "true: only soft-deleted rows; false (the default): only the others."
 
 
@@ -191,7 +200,8 @@ class ListFilterSet(filters.FilterSet):
     """The base of every list's FilterSet: `search` over `search_fields`. Each list adds its `ordering`
     (a ListOrdering) and its filters."""
 
-    search_fields: ClassVar[Sequence[str | BaseExpression]] = ()  # field names or text expressions
+    # field names, text expressions, or a FoldedTextTable that keeps the text
+    search_fields: ClassVar[Sequence[str | BaseExpression | FoldedTextTable]] = ()
 
     search = filters.CharFilter(
         method="filter_search",
@@ -248,4 +258,9 @@ class ListView(GenericAPIView):
     page_extras: ClassVar[Mapping[str, serializers.Field]] = {}
 
     def filter_list(self, rows: QuerySet) -> QuerySet:
-        return ListFilterBackend().filter_queryset(self.request, rows, self)
+        """The rows the query selects; `list_query` keeps the query's cleaned values (a BooleanOption's among them)."""
+        filterset = ListFilterBackend().get_filterset(self.request, rows, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        self.list_query: dict[str, Any] = filterset.form.cleaned_data
+        return filterset.qs

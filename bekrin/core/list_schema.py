@@ -35,6 +35,7 @@ class ListSchema(AutoSchema):
             paginator.extra_schema = {
                 name: self._map_serializer_field(field, "response") for name, field in extras.items()
             }
+            paginator.extra_required = [name for name, field in extras.items() if field.required]
         return paginator
 
     def get_paginated_name(self, serializer_name: str) -> str:

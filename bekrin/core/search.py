@@ -5,14 +5,16 @@ is typed to plain Latin letters of one case: ə→e, ö→o, ü→u, ğ→g, ç�
 `Eli`, `əli` and `ƏLİ` all find `Əli`; `sahin` finds `Şahin`. The letters are mapped explicitly, so nothing
 depends on the database's ctype. A person typing "Ali" also finds "Alı", which is what people expect.
 
-The SQL twin, Folded, is `lower(translate(text, …))`: both functions are IMMUTABLE, so the expression can be indexed
-(a pg_trgm GIN index, as on the users' name, email and phone: bekrin.accounts.models.SEARCH_TEXT) and a search that
-compares the same expression with LIKE uses it.
+The SQL twin, Folded, is `lower(translate(text, …))`, computed per row at query time. A table searched often
+keeps it instead (FoldedTextTable: the people's name, email and phone in accounts_user_search_text), with the
+text's trigrams in a GIN index that every PostgreSQL has, so a search reads the few rows holding every trigram of a
+word and needs no pg_trgm.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
-from django.db.models import Func, Q, QuerySet, TextField, Value
+from django.db.models import Exists, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Cast, Coalesce, Lower
 
@@ -47,12 +49,43 @@ class SearchText(Func):
         super().__init__(*(Coalesce(Cast(field, TextField()), Value("")) for field in fields))
 
 
-def filter_by_search(queryset: QuerySet, fields: Sequence[str | BaseExpression], term: str) -> QuerySet:
-    """Rows where every word of `term` appears in at least one of `fields`, folded (case and Azerbaijani letters
-    ignored, as fold_text says)."""
+GRAM = 3
+
+
+def trigrams(word: str) -> list[str]:
+    """The distinct runs of GRAM letters of a folded word (none for a shorter word), as the SQL function
+    user_search_grams (accounts migration 0003) cuts a stored text."""
+    return sorted({word[start : start + GRAM] for start in range(len(word) - GRAM + 1)})
+
+
+class FoldedTextTable:
+    """A table that keeps, for each row of the searched model, its search text folded (`folded`) and the trigrams
+    of that text's words (`grams`, a text[] with a GIN index), kept by a trigger. A word is found in a row whose
+    grams hold every trigram of the word (the index narrows to those) and whose folded text holds the word (the
+    exact substring test, as Folded's). `row` names the table's key to the searched model."""
+
+    def __init__(self, model: Any, row: str) -> None:
+        self.model, self.row = model, row
+
+    def matches(self, word: str) -> Q:
+        texts = self.model.objects.filter(folded__contains=word, **{self.row: OuterRef("pk")})
+        grams = trigrams(word)
+        if grams:
+            texts = texts.filter(grams__contains=grams)
+        return Q(Exists(texts))
+
+
+def filter_by_search(
+    queryset: QuerySet, fields: Sequence[str | BaseExpression | FoldedTextTable], term: str
+) -> QuerySet:
+    """Rows where every word of `term` appears in at least one of `fields` (a field, a text expression, or a
+    FoldedTextTable that keeps the rows' text), folded (case and Azerbaijani letters ignored, as fold_text says)."""
     for word in fold_text(term).split():
         match = Q()
         for index, field in enumerate(fields):
+            if isinstance(field, FoldedTextTable):
+                match |= field.matches(word)
+                continue
             alias = f"_search_{index}"
             queryset = queryset.alias(**{alias: Folded(field)})
             match |= Q(**{f"{alias}__contains": word})

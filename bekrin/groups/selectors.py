@@ -1,8 +1,9 @@
 """Reads of groups, always starting from the caller's visible rows (bekrin.groups.permissions)."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet
 
 from bekrin.core.search import AzSortKey
+from bekrin.core.subqueries import count_per_row
 from bekrin.groups.models import GroupMembership, StudyGroup
 
 # Meta.ordering, with display_name in Azerbaijani alphabetical order (docs/DECISIONS.md, decision 12).
@@ -10,10 +11,13 @@ GROUP_ORDER = (F("sort_order").asc(nulls_last=True), AzSortKey("display_name"), 
 
 
 def group_rows(visible: QuerySet[StudyGroup]) -> QuerySet[StudyGroup]:
-    """Groups with their teacher and `member_count` (active members), ordered by sort_order then display_name."""
+    """Groups with their teacher and `member_count` (active members, counted for the page's rows only), ordered by
+    sort_order then display_name."""
     return (
         visible.select_related("teacher")
-        .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
+        .annotate(
+            member_count=count_per_row(GroupMembership.objects.filter(group=OuterRef("pk"), is_active=True), "group")
+        )
         .order_by(*GROUP_ORDER)
     )
 

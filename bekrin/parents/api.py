@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bekrin.accounts.models import User
+from bekrin.accounts.models import User, name_sort_key
 from bekrin.accounts.people import students_visible_to
 from bekrin.assessments.models import TestResult
 from bekrin.assessments.selectors import student_results
@@ -18,7 +18,6 @@ from bekrin.attendance.selectors import student_attendance
 from bekrin.core.api_base import ApiView, query_params, validated
 from bekrin.core.filters import ListFilterSet, ListOrdering, ListView
 from bekrin.core.roles import PARENTS
-from bekrin.core.search import AzSortKey
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.parents.selectors import children_dashboard
 from bekrin.payments.api import BALANCE, PaymentOut, money_field, student_payments_response
@@ -76,7 +75,7 @@ class ChildCardOut(serializers.Serializer):
 class ChildrenFilters(ListFilterSet):
     search_fields = ("full_name",)
 
-    ordering = ListOrdering({"full_name": AzSortKey("full_name")}, default="Default: full_name in Azerbaijani order.")
+    ordering = ListOrdering({"full_name": name_sort_key()}, default="Default: full_name in Azerbaijani order.")
 
     class Meta:
         model = User

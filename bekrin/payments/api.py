@@ -116,13 +116,16 @@ PAYMENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
 class PaymentListView(ListView, ApiView):
-    """Payments of the caller's school, filtered, with totals per status over the whole filter; or record one."""
+    """Payments of the caller's school, filtered, with totals per status over the whole filter when asked
+    (`?totals=true`: an aggregate over every row of the filter, which a page alone does not need); or record one."""
 
     allowed_roles = STAFF
     filterset_class = PaymentFilters
     page_extras = {
         "totals": PaymentTotalsOut(
-            help_text="Sum of amount per status over every row of the filter, not just the page."
+            required=False,
+            help_text="With `?totals=true` only: sum of amount per status over every row of the filter, not just "
+            "the page.",
         )
     }
 
@@ -134,6 +137,8 @@ class PaymentListView(ListView, ApiView):
     )
     def get(self, request: Request) -> Response:
         rows = self.filter_list(payment_rows(self.get_queryset()))
+        if not self.list_query.get("totals"):
+            return payments_page(self, rows)
         return payments_page(self, rows, totals=PaymentTotalsOut(payment_totals(rows)).data)
 
     @extend_schema(

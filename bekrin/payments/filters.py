@@ -8,7 +8,14 @@ from django.db.models import F
 from django_filters import rest_framework as filters
 
 from bekrin.accounts.people import students_visible_to
-from bekrin.core.filters import DeletedFilter, ListFilterSet, ListOrdering, ScopedIdFilter, add_date_range
+from bekrin.core.filters import (
+    BooleanOption,
+    DeletedFilter,
+    ListFilterSet,
+    ListOrdering,
+    ScopedIdFilter,
+    add_date_range,
+)
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.payments.models import Payment, PaymentMethod, PaymentStatus
 
@@ -51,6 +58,7 @@ class PaymentFilters(OwnPaymentFilters):
         help_text="Payments of this student (also `studentId`).",
     )
     deleted = DeletedFilter()
+    totals = BooleanOption(help_text="true: the answer adds `totals` over the whole filter (one more aggregate).")
     ordering = ListOrdering({**PAYMENT_ORDERING, "student": F("student__full_name")}, default=NEWEST_FIRST)
 
     class Meta(OwnPaymentFilters.Meta):

@@ -2,14 +2,13 @@
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
-from bekrin.accounts.models import SEARCH_TEXT, User
+from bekrin.accounts.models import PEOPLE_SEARCH, User, name_sort_key
 from bekrin.core.filters import DeletedFilter, ListFilterSet, ListOrdering, ScopedIdFilter, StatusAliasFilter
-from bekrin.core.search import AzSortKey
 from bekrin.groups.models import GroupMembership
 from bekrin.groups.permissions import groups_visible_to
 
 PEOPLE_ORDERING = {
-    "full_name": AzSortKey("full_name"),
+    "full_name": name_sort_key(),
     "email": F("email"),
     "created_at": F("date_joined"),
 }
@@ -25,7 +24,7 @@ def _in_group(rows: QuerySet[User], group_id: int, filterset: ListFilterSet) -> 
 
 
 class StudentFilters(ListFilterSet):
-    search_fields = (SEARCH_TEXT,)
+    search_fields = (PEOPLE_SEARCH,)
 
     deleted = DeletedFilter(field_name="student_profile__deleted_at", alias="status")
     status = StatusAliasFilter()
@@ -47,7 +46,7 @@ class StudentFilters(ListFilterSet):
 
 
 class ParentFilters(ListFilterSet):
-    search_fields = (SEARCH_TEXT,)
+    search_fields = (PEOPLE_SEARCH,)
 
     ordering = ListOrdering(PEOPLE_ORDERING, default="Default: full_name in Azerbaijani order.")
 

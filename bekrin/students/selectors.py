@@ -6,7 +6,7 @@ memberships with their groups and one for the parent links with the parents.
 
 from django.db.models import F, Prefetch, QuerySet
 
-from bekrin.accounts.models import User
+from bekrin.accounts.models import User, name_sort_key
 from bekrin.core.search import AzSortKey
 from bekrin.groups.models import GroupMembership
 from bekrin.students.models import ParentStudent
@@ -14,7 +14,7 @@ from bekrin.students.models import ParentStudent
 
 def by_name(rows: QuerySet[User]) -> QuerySet[User]:
     """Users in Azerbaijani alphabetical order of full name (docs/DECISIONS.md, decision 12)."""
-    return rows.order_by(AzSortKey("full_name"), "id")
+    return rows.order_by(name_sort_key(), "id")
 
 
 def student_rows(visible: QuerySet[User]) -> QuerySet[User]:

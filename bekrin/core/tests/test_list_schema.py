@@ -97,3 +97,19 @@ def test_ordering_offers_only_its_whitelist():
     assert set(ordering["schema"]["items"]["enum"]) == {
         key for name in ("full_name", "email", "created_at", "grade", "balance") for key in (name, f"-{name}")
     }
+
+
+def test_every_page_declares_count_nullable_above_the_limit():
+    for path, operation in _paginated_operations(_schema()):
+        count = operation["_body"]["properties"]["count"]
+        assert count.get("nullable") is True, path
+        assert "1,000" in count["description"], path
+
+
+def test_the_payments_list_declares_totals_as_an_optional_boolean_choice():
+    operation = _schema()["paths"]["/api/teacher/payments"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["totals"]["schema"]["type"] == "boolean"
+    body = dict(_paginated_operations(_schema()))["/api/teacher/payments"]["_body"]
+    assert "totals" in body["properties"]
+    assert "totals" not in body["required"]

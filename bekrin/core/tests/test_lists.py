@@ -41,7 +41,7 @@ def test_search_on_groups_narrows_the_list(personas, api_client_for):
 def test_search_on_payments_narrows_the_list_and_its_totals(personas, api_client_for):
     PaymentFactory(student=personas.student, title="Sentyabr")
     PaymentFactory(student=personas.other_student, title="Oktyabr")
-    body = api_client_for(personas.teacher).get("/api/teacher/payments", {"search": "eli"}).json()
+    body = api_client_for(personas.teacher).get("/api/teacher/payments", {"search": "eli", "totals": "true"}).json()
     assert [row["student_id"] for row in body["results"]] == [personas.student.pk]
     assert body["totals"]["paid"] == "120.00"
 

@@ -102,22 +102,41 @@ def test_totals_sum_every_status_over_the_whole_filter_not_just_the_page(persona
         PaymentFactory(student=personas.student, amount=Decimal(amount), status=status)
     PaymentFactory(student=personas.other_student, amount=Decimal("999.00"))
 
-    body = api_client_for(personas.teacher).get(LIST + f"?studentId={personas.student.pk}&page_size=1").json()
+    body = api_client_for(personas.teacher).get(LIST + f"?studentId={personas.student.pk}&page_size=1&totals=true")
 
-    assert len(body["results"]) == 1
-    assert body["count"] == 4
-    assert body["totals"] == {"paid": "150.50", "unpaid": "70.00", "partial": "20.00", "cancelled": "0.00"}
+    assert len(body.json()["results"]) == 1
+    assert body.json()["count"] == 4
+    assert body.json()["totals"] == {"paid": "150.50", "unpaid": "70.00", "partial": "20.00", "cancelled": "0.00"}
+
+
+@pytest.mark.parametrize("query", ["", "?totals=false", "?totals=", "?totals=0"])
+def test_the_list_answers_no_totals_unless_asked(personas, api_client_for, query):
+    PaymentFactory(student=personas.student)
+    body = api_client_for(personas.teacher).get(LIST + query).json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == 1
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "truee"])
+def test_totals_takes_only_true_or_false(personas, api_client_for, value):
+    response = api_client_for(personas.teacher).get(LIST, {"totals": value})
+    assert response.status_code == 400, response.json()
+    assert response.json()["error"]["code"] == "invalid"
+    assert "totals" in response.json()["error"]["fields"]
 
 
 def test_list_costs_a_fixed_number_of_queries(personas, api_client_for, django_assert_num_queries):
     client = api_client_for(personas.teacher)
     for index in range(12):
         PaymentFactory(student=personas.student, group=GroupFactory(teacher=personas.teacher) if index % 2 else None)
-    # 1-2 knox: the token with its user, the user's tokens (expiry clean-up); 3 totals per status; 4 count;
-    # 5 the page with student and group joined
-    with django_assert_num_queries(5):
+    # 1-2 knox: the token with its user, the user's tokens (expiry clean-up); 3 the page with student and group
+    # joined; 4 the count (of at most 1,001 rows); 5 the totals per status, asked for
+    with django_assert_num_queries(4):
         response = client.get(LIST)
     assert len(response.json()["results"]) == 12
+    with django_assert_num_queries(5):
+        response = client.get(LIST, {"totals": "true"})
+    assert set(response.json()["totals"]) == {"paid", "unpaid", "partial", "cancelled"}
 
 
 @pytest.mark.parametrize(
