@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from bekrin.coding.models import CodingSubmission
-from bekrin.coding.selectors import coding_ranking
+from bekrin.coding.selectors import RankingFilters, coding_ranking
 from bekrin.coding.tests.factories import SubmissionFactory, TaskFactory, TopicFactory
 from bekrin.testing.factories import GroupFactory, MembershipFactory, StudentFactory
 
@@ -137,6 +137,5 @@ def test_ranking_takes_any_date_from_1900_to_9998_and_refuses_others_naming_the_
 
 
 def test_the_ranking_reads_the_first_and_the_last_day_a_date_can_name(school):
-    assert coding_ranking(organization_id=None, date_from=date.min, date_to=date.max) == coding_ranking(
-        organization_id=None
-    )
+    widest = RankingFilters(organization_id=None, date_from=date.min, date_to=date.max)
+    assert coding_ranking(widest) == coding_ranking(RankingFilters(organization_id=None))
