@@ -169,15 +169,16 @@ class RankingFilters:
 # The ranking reads the aggregates the triggers of migration 0003_ranking_aggregates keep, never coding_submission:
 # the whole school from coding_ranking_student (one row per student); a topic from coding_ranking_task and a period
 # from coding_ranking_day, summed per student here. Soft-deleted tasks and students are left out. RANK() gives equal
-# rows an equal rank, over the whole filtered ranking, so a page's ranks are those of the whole list.
+# rows an equal rank, over the whole filtered ranking, so a page's ranks are those of the whole list. The rows are
+# ordered by the rank's key and then the name, which is the order by rank and name in one sort.
 _RANKED_SQL = """
-SELECT RANK() OVER (ORDER BY p.total_points DESC, p.solved_count DESC, p.last_solved_at ASC NULLS LAST),
-       p.student_id, u.full_name, p.solved_count, p.total_points, p.attempts, p.last_solved_at
+SELECT RANK() OVER score, p.student_id, u.full_name, p.solved_count, p.total_points, p.attempts, p.last_solved_at
 FROM ({per_student}) p
 JOIN "user" u ON u.id = p.student_id
 JOIN student_profile sp ON sp.user_id = u.id AND sp.deleted_at IS NULL
 WHERE p.attempts > 0
-ORDER BY 1, u.full_name, u.id
+WINDOW score AS (ORDER BY p.total_points DESC, p.solved_count DESC, p.last_solved_at ASC NULLS LAST)
+ORDER BY p.total_points DESC, p.solved_count DESC, p.last_solved_at ASC NULLS LAST, u.full_name, u.id
 LIMIT %(limit)s OFFSET %(offset)s
 """
 
