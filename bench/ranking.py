@@ -1,9 +1,10 @@
 """The coding ranking over 1,000,000 submissions of 10,000 students: the whole-school ranking's SQL under 20 ms.
 
 Run: `DEBUG=true .venv/bin/python bench/ranking.py` (RANKING_SUBMISSIONS=100000 for a quicker run). It creates its
-own database (`bench_ranking`, or RANKING_BENCH_DB) on the server of DATABASE_URL (or the embedded one), migrates it, loads 10,000
-students in 400 groups, 200 tasks in 20 topics and the submissions with one set-based INSERT while the ranking's
-triggers are off, then times `coding_ranking_rebuild()`. It prints, each as median and 95th percentile:
+own database (`bench_ranking`, or RANKING_BENCH_DB) on the server of DATABASE_URL (or the embedded one), migrates
+it, loads 10,000 students in 400 groups, 200 tasks in 20 topics and the submissions with one set-based INSERT while
+the ranking's triggers are off, then times `coding_ranking_rebuild()`. It prints, each as median and 95th
+percentile:
 - the SQL of the selector (PostgreSQL's own execution time, EXPLAIN ANALYZE) for the whole school, one group, one
   topic and the last 30 days, beside the recomputation from every submission the ranking used before (the oracle of
   bekrin/coding/tests/test_ranking_aggregates.py);
