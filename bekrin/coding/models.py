@@ -191,7 +191,14 @@ class RankingTask(models.Model):
             ),
             models.CheckConstraint(condition=Q(attempts__gt=0), name="coding_ranking_task_attempts_positive"),
         ]
-        indexes = [models.Index(fields=["task_id"], name="coding_ranking_task_task")]
+        # A topic's ranking (and a task's change) reads the rows of a few tasks from this index alone.
+        indexes = [
+            models.Index(
+                fields=["task_id", "organization_id"],
+                include=["student_id", "attempts", "solved_at"],
+                name="coding_ranking_task_task",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.student_id} · {self.task_id}: {self.attempts}"

@@ -6,12 +6,14 @@ from django.db import migrations, models
 # The aggregates behind the coding ranking (bekrin.coding.selectors.coding_ranking), kept by statement-level
 # triggers in the transaction that changes coding_submission or coding_task.
 #
-# Each change recomputes the keys it touches from the source rows, which stays right for deletes, rejudges and
-# moved rows where arithmetic on the old figures would not. Concurrency: a writer first takes the rows of the tasks
-# it touches FOR SHARE, then its students' coding_ranking_student rows (each in id order, so two writers never wait
-# for each other in a circle), and only then recomputes, in later statements that see every transaction committed
-# before the locks were granted. So two verdicts of one student are counted one after the other, and a task whose
-# points change while a student first tries it is counted with its new points either way.
+# New submissions and new passes are added to the figures, which is exact (a count grows, the earliest pass only
+# gets earlier) and cheaper than recounting a busy student's history; everything else (deletes, a pass taken back
+# by a rejudge, moved rows) recounts the keys it touches from the source rows, where arithmetic would be wrong.
+# Concurrency: a writer first takes the rows of the tasks it touches FOR SHARE, then its students'
+# coding_ranking_student rows (each in id order, so two writers never wait for each other in a circle), and only
+# then writes, in later statements that see every transaction committed before the locks were granted. So two
+# verdicts of one student are counted one after the other, and a task whose points change while a student first
+# tries it is counted with its new points either way.
 #
 # Days are Asia/Baku dates (docs/DECISIONS.md, decision 11), as `from`/`to` of the ranking are.
 FUNCTIONS = r"""
@@ -54,11 +56,53 @@ LANGUAGE sql AS $$
     ON CONFLICT (student_id, organization_id) DO UPDATE SET attempts = r.attempts;
 $$;
 
-CREATE FUNCTION coding_ranking_refresh(orgs bigint[], students bigint[], tasks bigint[], moments timestamptz[])
-RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION coding_ranking_lock(tasks bigint[], orgs bigint[], students bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM coding_task WHERE id = ANY(tasks) ORDER BY id FOR SHARE;
     PERFORM coding_ranking_students_lock(orgs, students);
+END $$;
+
+-- New submissions: adding them is exact (a count grows; the earliest pass can only get earlier) and cheaper than
+-- recounting a busy student's history.
+CREATE FUNCTION coding_ranking_add(orgs bigint[], students bigint[], tasks bigint[], moments timestamptz[],
+                                   passed boolean[]) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO coding_ranking_task AS r (organization_id, student_id, task_id, attempts, solved_at)
+    SELECT o, s, t, COUNT(*), MIN(m) FILTER (WHERE p)
+    FROM unnest(orgs, students, tasks, moments, passed) AS k(o, s, t, m, p)
+    GROUP BY o, s, t
+    ON CONFLICT (student_id, task_id, organization_id) DO UPDATE
+    SET attempts = r.attempts + excluded.attempts, solved_at = LEAST(r.solved_at, excluded.solved_at);
+    INSERT INTO coding_ranking_day AS r (organization_id, student_id, task_id, day, attempts, solved_at)
+    SELECT o, s, t, (m AT TIME ZONE 'Asia/Baku')::date, COUNT(*), MIN(m) FILTER (WHERE p)
+    FROM unnest(orgs, students, tasks, moments, passed) AS k(o, s, t, m, p)
+    GROUP BY o, s, t, (m AT TIME ZONE 'Asia/Baku')::date
+    ON CONFLICT (student_id, task_id, day, organization_id) DO UPDATE
+    SET attempts = r.attempts + excluded.attempts, solved_at = LEAST(r.solved_at, excluded.solved_at);
+$$;
+
+-- Verdicts that pass, the common write: the earliest pass can only get earlier.
+CREATE FUNCTION coding_ranking_pass(orgs bigint[], students bigint[], tasks bigint[], moments timestamptz[])
+RETURNS void LANGUAGE sql AS $$
+    UPDATE coding_ranking_task r SET solved_at = LEAST(r.solved_at, f.m)
+    FROM (SELECT o, s, t, MIN(m) AS m FROM unnest(orgs, students, tasks, moments) AS k(o, s, t, m) GROUP BY o, s, t) f
+    WHERE r.student_id = f.s AND r.task_id = f.t AND r.organization_id IS NOT DISTINCT FROM f.o
+      AND r.solved_at IS DISTINCT FROM LEAST(r.solved_at, f.m);
+    UPDATE coding_ranking_day r SET solved_at = LEAST(r.solved_at, f.m)
+    FROM (
+        SELECT o, s, t, (m AT TIME ZONE 'Asia/Baku')::date AS d, MIN(m) AS m
+        FROM unnest(orgs, students, tasks, moments) AS k(o, s, t, m) GROUP BY 1, 2, 3, 4
+    ) f
+    WHERE r.student_id = f.s AND r.task_id = f.t AND r.day = f.d AND r.organization_id IS NOT DISTINCT FROM f.o
+      AND r.solved_at IS DISTINCT FROM LEAST(r.solved_at, f.m);
+$$;
+
+-- Anything else (deletes, a pass taken back by a rejudge, a row moved to another student, task or time): the keys
+-- it touches counted again from the source rows.
+CREATE FUNCTION coding_ranking_recount(orgs bigint[], students bigint[], tasks bigint[], moments timestamptz[])
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     WITH keys AS (
         SELECT DISTINCT o, s, t FROM unnest(orgs, students, tasks) AS k(o, s, t)
     ), fresh AS (
@@ -101,18 +145,19 @@ BEGIN
     ON CONFLICT (student_id, task_id, day, organization_id) DO UPDATE
     SET attempts = excluded.attempts, solved_at = excluded.solved_at
     WHERE (r.attempts, r.solved_at) IS DISTINCT FROM (excluded.attempts, excluded.solved_at);
-
-    PERFORM coding_ranking_students_refresh(orgs, students);
 END $$;
 
 CREATE FUNCTION coding_ranking_submissions_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    orgs bigint[]; students bigint[]; tasks bigint[]; moments timestamptz[];
+    orgs bigint[]; students bigint[]; tasks bigint[]; moments timestamptz[]; passed boolean[];
 BEGIN
-    SELECT array_agg(organization_id), array_agg(student_id), array_agg(task_id), array_agg(created_at)
-    INTO orgs, students, tasks, moments FROM new_rows;
+    SELECT array_agg(organization_id), array_agg(student_id), array_agg(task_id), array_agg(created_at),
+           array_agg(status = 'passed')
+    INTO orgs, students, tasks, moments, passed FROM new_rows;
     IF students IS NOT NULL THEN
-        PERFORM coding_ranking_refresh(orgs, students, tasks, moments);
+        PERFORM coding_ranking_lock(tasks, orgs, students);
+        PERFORM coding_ranking_add(orgs, students, tasks, moments, passed);
+        PERFORM coding_ranking_students_refresh(orgs, students);
     END IF;
     RETURN NULL;
 END $$;
@@ -124,33 +169,53 @@ BEGIN
     SELECT array_agg(organization_id), array_agg(student_id), array_agg(task_id), array_agg(created_at)
     INTO orgs, students, tasks, moments FROM old_rows;
     IF students IS NOT NULL THEN
-        PERFORM coding_ranking_refresh(orgs, students, tasks, moments);
+        PERFORM coding_ranking_lock(tasks, orgs, students);
+        PERFORM coding_ranking_recount(orgs, students, tasks, moments);
+        PERFORM coding_ranking_students_refresh(orgs, students);
     END IF;
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION coding_ranking_submissions_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    orgs bigint[]; students bigint[]; tasks bigint[]; moments timestamptz[];
+    orgs bigint[]; students bigint[]; tasks bigint[]; moments timestamptz[]; gained boolean[];
+    p_orgs bigint[]; p_students bigint[]; p_tasks bigint[]; p_moments timestamptz[];
+    r_orgs bigint[]; r_students bigint[]; r_tasks bigint[]; r_moments timestamptz[];
 BEGIN
-    -- Only what the ranking reads: a claim (pending to running) or a failed verdict changes nothing here. Both
-    -- the old and the new key are recomputed when a row moves.
-    WITH moved AS (
+    -- Only what the ranking reads: a claim (pending to running) or a failed verdict changes nothing here. A row
+    -- that moved counts again under both its old and its new key.
+    WITH changed AS (
         SELECT o.organization_id AS old_org, o.student_id AS old_student, o.task_id AS old_task,
-               o.created_at AS old_at, n.organization_id, n.student_id, n.task_id, n.created_at
+               o.created_at AS old_at, n.organization_id, n.student_id, n.task_id, n.created_at,
+               (o.status <> 'passed' AND n.status = 'passed'
+                AND (o.organization_id, o.student_id, o.task_id, o.created_at)
+                    IS NOT DISTINCT FROM (n.organization_id, n.student_id, n.task_id, n.created_at)) AS passes
         FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE (o.status = 'passed', o.organization_id, o.student_id, o.task_id, o.created_at)
               IS DISTINCT FROM (n.status = 'passed', n.organization_id, n.student_id, n.task_id, n.created_at)
     ), touched AS (
-        SELECT old_org AS org, old_student AS student, old_task AS task, old_at AS at FROM moved
-        UNION
-        SELECT organization_id, student_id, task_id, created_at FROM moved
+        SELECT old_org AS org, old_student AS student, old_task AS task, old_at AS at, passes FROM changed
+        UNION ALL
+        SELECT organization_id, student_id, task_id, created_at, passes FROM changed WHERE NOT passes
     )
-    SELECT array_agg(org), array_agg(student), array_agg(task), array_agg(at)
-    INTO orgs, students, tasks, moments FROM touched;
-    IF students IS NOT NULL THEN
-        PERFORM coding_ranking_refresh(orgs, students, tasks, moments);
+    SELECT array_agg(org), array_agg(student), array_agg(task), array_agg(at), array_agg(passes)
+    INTO orgs, students, tasks, moments, gained FROM touched;
+    IF students IS NULL THEN
+        RETURN NULL;
     END IF;
+    PERFORM coding_ranking_lock(tasks, orgs, students);
+    SELECT array_agg(o) FILTER (WHERE g), array_agg(s) FILTER (WHERE g), array_agg(t) FILTER (WHERE g),
+           array_agg(m) FILTER (WHERE g), array_agg(o) FILTER (WHERE NOT g), array_agg(s) FILTER (WHERE NOT g),
+           array_agg(t) FILTER (WHERE NOT g), array_agg(m) FILTER (WHERE NOT g)
+    INTO p_orgs, p_students, p_tasks, p_moments, r_orgs, r_students, r_tasks, r_moments
+    FROM unnest(orgs, students, tasks, moments, gained) AS k(o, s, t, m, g);
+    IF p_students IS NOT NULL THEN
+        PERFORM coding_ranking_pass(p_orgs, p_students, p_tasks, p_moments);
+    END IF;
+    IF r_students IS NOT NULL THEN
+        PERFORM coding_ranking_recount(r_orgs, r_students, r_tasks, r_moments);
+    END IF;
+    PERFORM coding_ranking_students_refresh(orgs, students);
     RETURN NULL;
 END $$;
 
@@ -160,7 +225,7 @@ DECLARE
 BEGIN
     -- Points and deletion change the whole-school figures of everyone who tried the task. The topic is read
     -- from coding_task by the filtered ranking, so a moved task needs nothing here. The task rows are this
-    -- transaction's already: a verdict that reads them waits for it (coding_ranking_refresh).
+    -- transaction's already: a verdict that reads them waits for it (coding_ranking_lock).
     SELECT array_agg(r.organization_id), array_agg(r.student_id) INTO orgs, students
     FROM coding_ranking_task r
     WHERE r.task_id IN (
@@ -214,7 +279,10 @@ DROP TRIGGER coding_ranking_delete ON coding_submission;
 DROP TRIGGER coding_ranking_task_update ON coding_task;
 DROP FUNCTION coding_ranking_rebuild(), coding_ranking_tasks_updated(), coding_ranking_submissions_updated(),
     coding_ranking_submissions_deleted(), coding_ranking_submissions_inserted(),
-    coding_ranking_refresh(bigint[], bigint[], bigint[], timestamptz[]),
+    coding_ranking_recount(bigint[], bigint[], bigint[], timestamptz[]),
+    coding_ranking_pass(bigint[], bigint[], bigint[], timestamptz[]),
+    coding_ranking_add(bigint[], bigint[], bigint[], timestamptz[], boolean[]),
+    coding_ranking_lock(bigint[], bigint[], bigint[]),
     coding_ranking_students_lock(bigint[], bigint[]), coding_ranking_students_refresh(bigint[], bigint[]);
 """
 
@@ -300,7 +368,13 @@ class Migration(migrations.Migration):
             ],
             options={
                 "db_table": "coding_ranking_task",
-                "indexes": [models.Index(fields=["task_id"], name="coding_ranking_task_task")],
+                "indexes": [
+                    models.Index(
+                        fields=["task_id", "organization_id"],
+                        include=["student_id", "attempts", "solved_at"],
+                        name="coding_ranking_task_task",
+                    )
+                ],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("student_id", "task_id", "organization_id"),
