@@ -97,8 +97,8 @@ def load() -> None:
         ),
         batch_size=2000,
     )
-    # Busy students send far more than others (the square of a uniform draw); one try in three passes; times
-    # spread over half a year.
+    # Busy students send far more than others (the square of a uniform draw); one try in three passes; a student
+    # takes their tasks one after another over half a year, trying each within a day and a half.
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id) FROM coding_task")
         first_task = cursor.fetchone()[0]
@@ -109,14 +109,16 @@ def load() -> None:
             SELECT setseed(0.13);
             INSERT INTO coding_submission (task_id, student_id, submitted_code, status, passed_count, failed_count,
                                            runtime_ms, attempt_no, created_at)
-            SELECT %(first_task)s + mod(mod(p.student, %(tasks)s) + floor(random() * %(per_student)s)::int, %(tasks)s),
+            SELECT %(first_task)s + mod(mod(p.student, %(tasks)s) + p.step, %(tasks)s),
                    %(first_student)s + p.student,
                    'print(sum(map(int, input().split())))',
                    CASE WHEN random() < 0.35 THEN 'passed'
                         ELSE (ARRAY['failed', 'failed', 'failed', 'error', 'timeout'])[1 + floor(random() * 5)::int]
                    END,
-                   5, 0, 20, 1, now() - random() * interval '180 days'
-            FROM (SELECT floor(power(random(), 2) * %(students)s)::int AS student
+                   5, 0, 20, 1,
+                   now() - interval '180 days' + p.step * interval '6 days' + random() * interval '36 hours'
+            FROM (SELECT floor(power(random(), 2) * %(students)s)::int AS student,
+                         floor(random() * %(per_student)s)::int AS step
                   FROM generate_series(1, %(submissions)s)) p
             """,
             {
