@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import SoftDeleteModel, TenantModel, TimeStampedModel, enum_check
@@ -32,6 +32,9 @@ FINAL_SUBMISSION_STATUSES = (
     SubmissionStatus.ERROR,
     SubmissionStatus.TIMEOUT,
 )
+# Saved and not judged yet: what the requeue and the health report look for, and the predicate of the partial
+# index that finds them (CodingSubmission.Meta.indexes).
+UNJUDGED_SUBMISSION_STATUSES = (SubmissionStatus.PENDING, SubmissionStatus.RUNNING)
 
 
 class ProgressStatus(models.TextChoices):
@@ -128,6 +131,16 @@ class CodingSubmission(TenantModel):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         constraints = [enum_check("status", SubmissionStatus.values)]
+        # Beyond the ERD's (docs/schema/EXTENSIONS.md): the unjudged rows, a few among millions, for the requeue
+        # and the health report; and a school's submissions newest first, the teachers' list.
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status__in=UNJUDGED_SUBMISSION_STATUSES),
+                name="coding_submission_unjudged",
+            ),
+            models.Index(fields=["organization", "-created_at", "-id"], name="coding_submission_org_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task.title} · {self.student.full_name} #{self.attempt_no}"
@@ -154,6 +167,108 @@ class CodingProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_profile} · {self.exercise}: {self.status}"
+
+
+class RankingTask(models.Model):
+    """Extension table (docs/schema/EXTENSIONS.md): per school, student and task, the attempts and the first pass,
+    so the ranking never reads coding_submission. Only the triggers of migration 0003_ranking_aggregates write it,
+    in the transaction that changes the submissions; `coding_ranking_rebuild()` recomputes it. The ids carry no
+    foreign key: the rows are a cache of coding_submission and go with its rows."""
+
+    organization_id = models.BigIntegerField(null=True)
+    student_id = models.BigIntegerField()
+    task_id = models.BigIntegerField()
+    attempts = models.IntegerField()
+    solved_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "coding_ranking_task"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student_id", "task_id", "organization_id"],
+                name="coding_ranking_task_key",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=Q(attempts__gt=0), name="coding_ranking_task_attempts_positive"),
+        ]
+        # A topic's ranking (and a task's change) reads the rows of a few tasks from this index alone.
+        indexes = [
+            models.Index(
+                fields=["task_id", "organization_id"],
+                include=["student_id", "attempts", "solved_at"],
+                name="coding_ranking_task_task",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.task_id}: {self.attempts}"
+
+
+class RankingDay(models.Model):
+    """Extension table: RankingTask per Asia/Baku day of sending (docs/DECISIONS.md, decision 11), for the
+    ranking's `from`/`to`: the attempts sent that day and the day's first pass."""
+
+    organization_id = models.BigIntegerField(null=True)
+    student_id = models.BigIntegerField()
+    task_id = models.BigIntegerField()
+    day = models.DateField()
+    attempts = models.IntegerField()
+    solved_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "coding_ranking_day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student_id", "task_id", "day", "organization_id"],
+                name="coding_ranking_day_key",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=Q(attempts__gt=0), name="coding_ranking_day_attempts_positive"),
+        ]
+        # The period filter reads only this index (its rows are small and an index-only scan skips the table).
+        indexes = [
+            models.Index(
+                fields=["organization_id", "day"],
+                include=["student_id", "task_id", "attempts", "solved_at"],
+                name="coding_ranking_day_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.task_id} · {self.day}: {self.attempts}"
+
+
+class RankingStudent(models.Model):
+    """Extension table: per school and student, the whole-school ranking's figures over the tasks not deleted.
+    Its row is also the lock every writer of the student's aggregates takes first (migration
+    0003_ranking_aggregates), so two verdicts of one student are counted one after the other."""
+
+    organization_id = models.BigIntegerField(null=True)
+    student_id = models.BigIntegerField()
+    attempts = models.IntegerField()
+    solved_count = models.IntegerField()
+    total_points = models.BigIntegerField()
+    last_solved_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "coding_ranking_student"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student_id", "organization_id"], name="coding_ranking_student_key", nulls_distinct=False
+            ),
+        ]
+        indexes = [
+            models.Index(
+                F("organization_id"),
+                F("total_points").desc(),
+                F("solved_count").desc(),
+                F("last_solved_at").asc(nulls_last=True),
+                name="coding_ranking_student_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.total_points}"
 
 
 class ImportStatus(models.TextChoices):

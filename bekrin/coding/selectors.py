@@ -2,7 +2,7 @@
 what its serializer needs, so a list costs a fixed number of queries."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
@@ -25,6 +25,8 @@ from bekrin.coding.verdicts import IMPORT_FINISHED, SUBMISSION_JUDGED, wait_for
 from bekrin.groups.models import GroupMembership
 
 TASK_ORDER = (F("order_index").asc(nulls_last=True), "id")
+# More than any school has students: the end of an open slice of the ranking.
+MAX_RANKING_ROWS = 2**31 - 1
 
 
 def topic_list(visible: QuerySet[CodingTopic]) -> QuerySet[CodingTopic]:
@@ -114,10 +116,11 @@ def import_wait_for_outcome(*, import_id: int, seconds: float) -> bool:
 
 
 def oldest_pending_submission_age() -> int | None:
-    """Whole seconds the oldest `pending` submission has waited for a worker; None when none waits.
+    """Whole seconds the oldest `pending` submission has waited for a worker; None when none waits (a `running`
+    one is with a worker).
 
-    The ERD gives coding_submission no index that finds pending rows, so this reads the whole table (about 0.2 s
-    at a million rows); a partial index on (created_at) WHERE status IN ('pending', 'running') makes it a lookup."""
+    It reads the first entries of the partial index coding_submission_unjudged (migration 0004_submission_indexes):
+    `pending` is within the index's predicate, so PostgreSQL uses it and skips the few `running` rows."""
     oldest = (
         CodingSubmission.objects.filter(status=SubmissionStatus.PENDING)
         .order_by("created_at")
@@ -141,78 +144,110 @@ class RankingRow:
     last_solved_at: datetime | None
 
 
-# One statement in three parts over the submissions inside the filters: attempts per student; the first pass of
-# each (student, task) solved, from the passed rows only (a third of the table), which is the costly grouping;
-# then per student the solved tasks, their points and the latest of those first passes. Soft-deleted tasks and
-# students are left out. RANK() gives equal rows an equal rank.
-_RANKING_SQL = """
-WITH attempts AS (
-    SELECT s.student_id, COUNT(*) AS attempts
-    FROM coding_submission s
-    WHERE {where}
-    GROUP BY s.student_id
-), solved AS (
-    SELECT s.student_id, s.task_id, MIN(s.created_at) AS solved_at
-    FROM coding_submission s
-    WHERE {where} AND s.status = 'passed'
-    GROUP BY s.student_id, s.task_id
-), per_student AS (
-    SELECT v.student_id, COUNT(*) AS solved_count, SUM(COALESCE(t.points, 0)) AS total_points,
-           MAX(v.solved_at) AS last_solved_at
-    FROM solved v
-    JOIN coding_task t ON t.id = v.task_id
-    GROUP BY v.student_id
-)
-SELECT RANK() OVER (ORDER BY COALESCE(p.total_points, 0) DESC, COALESCE(p.solved_count, 0) DESC,
-                             p.last_solved_at ASC NULLS LAST),
-       a.student_id, u.full_name, COALESCE(p.solved_count, 0), COALESCE(p.total_points, 0), a.attempts,
-       p.last_solved_at
-FROM attempts a
-LEFT JOIN per_student p ON p.student_id = a.student_id
-JOIN "user" u ON u.id = a.student_id
+@dataclass(frozen=True)
+class RankingFilters:
+    """What narrows the submissions a ranking counts: `group_id` to the group's active members, `topic_id` to the
+    topic's tasks, `date_from`/`date_to` (inclusive local dates) to when they were sent."""
+
+    organization_id: int | None
+    group_id: int | None = None
+    topic_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+# The ranking reads the aggregates the triggers of migration 0003_ranking_aggregates keep, never coding_submission:
+# the whole school from coding_ranking_student (one row per student); a topic from coding_ranking_task and a period
+# from coding_ranking_day, summed per student here. Soft-deleted tasks and students are left out. RANK() gives equal
+# rows an equal rank, over the whole filtered ranking, so a page's ranks are those of the whole list. The rows are
+# ordered by the rank's key and then the name, which is the order by rank and name in one sort.
+_RANKED_SQL = """
+SELECT RANK() OVER score, p.student_id, u.full_name, p.solved_count, p.total_points, p.attempts, p.last_solved_at
+FROM ({per_student}) p
+JOIN "user" u ON u.id = p.student_id
 JOIN student_profile sp ON sp.user_id = u.id AND sp.deleted_at IS NULL
-ORDER BY 1, u.full_name, u.id
+WHERE p.attempts > 0
+WINDOW score AS (ORDER BY p.total_points DESC, p.solved_count DESC, p.last_solved_at ASC NULLS LAST)
+ORDER BY p.total_points DESC, p.solved_count DESC, p.last_solved_at ASC NULLS LAST, u.full_name, u.id
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+_COUNT_SQL = """
+SELECT COUNT(*)
+FROM ({per_student}) p
+JOIN student_profile sp ON sp.user_id = p.student_id AND sp.deleted_at IS NULL
+WHERE p.attempts > 0
+"""
+
+# A (student, task) is solved in the filters when one of its rows has a pass: the earliest is its solve.
+_SUMMED_SQL = """
+SELECT v.student_id, SUM(v.attempts)::bigint AS attempts, COUNT(v.solved_at) AS solved_count,
+       COALESCE(SUM(v.points) FILTER (WHERE v.solved_at IS NOT NULL), 0)::bigint AS total_points,
+       MAX(v.solved_at) AS last_solved_at
+FROM (
+    SELECT r.student_id, SUM(r.attempts) AS attempts, MIN(r.solved_at) AS solved_at, COALESCE(t.points, 0) AS points
+    FROM {table} r
+    JOIN coding_task t ON t.id = r.task_id AND {tasks}
+    WHERE {where}
+    GROUP BY r.student_id, r.task_id, t.points
+) v
+GROUP BY v.student_id
 """
 
 
-def _day_start(day: date) -> datetime:
-    """Midnight of a local date (docs/DECISIONS.md, decision 11: dates are Asia/Baku dates)."""
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
-def coding_ranking(
-    *,
-    organization_id: int | None,
-    group_id: int | None = None,
-    topic_id: int | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> list[RankingRow]:
-    """Students of one organization ranked by the points of distinct solved tasks, then solved count, then the
-    earlier last solve. The filters narrow the submissions counted: `group_id` to the group's active members,
-    `topic_id` to the topic's tasks, `date_from`/`date_to` (inclusive local dates) to when they were sent."""
-    tenant = "organization_id IS NULL" if organization_id is None else "organization_id = %(organization)s"
-    params: dict[str, Any] = {"organization": organization_id}
-    # The tasks filter is an array computed once (an InitPlan) and compared on each row, which costs far less than
-    # joining every submission to its task; the tasks left out (deleted ones) are few. Only constant fragments are
-    # put together here: every value goes in as a parameter.
-    if topic_id is None:
-        tasks = f"s.task_id <> ALL(ARRAY(SELECT id FROM coding_task WHERE deleted_at IS NOT NULL AND {tenant}))"  # noqa: S608
-    else:
-        tasks = "s.task_id = ANY(ARRAY(SELECT id FROM coding_task WHERE deleted_at IS NULL AND topic_id = %(topic)s))"
-        params["topic"] = topic_id
-    where = [f"s.{tenant}", tasks]
-    if group_id is not None:
+def _per_student_sql(filters: RankingFilters) -> tuple[str, dict[str, Any]]:
+    """The figures per student inside the filters, and their parameters. Only constant fragments are put together
+    here: every value goes in as a parameter."""
+    params: dict[str, Any] = {"organization": filters.organization_id}
+    where = ["r.organization_id IS NULL" if filters.organization_id is None else "r.organization_id = %(organization)s"]
+    if filters.group_id is not None:
         where.append(
-            "s.student_id IN (SELECT student_id FROM group_membership WHERE group_id = %(group)s AND is_active)"
+            "r.student_id IN (SELECT student_id FROM group_membership WHERE group_id = %(group)s AND is_active)"
         )
-        params["group"] = group_id
-    if date_from is not None:
-        where.append("s.created_at >= %(from)s")
-        params["from"] = _day_start(date_from)
-    if date_to is not None and date_to < date.max:  # nothing was sent after the last day a date can name
-        where.append("s.created_at < %(to)s")
-        params["to"] = _day_start(date_to + timedelta(days=1))
+        params["group"] = filters.group_id
+    dated = filters.date_from is not None or filters.date_to is not None
+    if filters.topic_id is None and not dated:
+        columns = "r.student_id, r.attempts, r.solved_count, r.total_points, r.last_solved_at"
+        return f"SELECT {columns} FROM coding_ranking_student r WHERE {' AND '.join(where)}", params  # noqa: S608
+    tasks = "t.deleted_at IS NULL"
+    if filters.topic_id is not None:
+        tasks += " AND t.topic_id = %(topic)s"
+        params["topic"] = filters.topic_id
+    if filters.date_from is not None:
+        where.append("r.day >= %(from)s")
+        params["from"] = filters.date_from
+    if filters.date_to is not None:
+        where.append("r.day <= %(to)s")
+        params["to"] = filters.date_to
+    table = "coding_ranking_day" if dated else "coding_ranking_task"
+    return _SUMMED_SQL.format(table=table, tasks=tasks, where=" AND ".join(where)), params
+
+
+def coding_ranking(filters: RankingFilters, *, offset: int = 0, limit: int | None = None) -> list[RankingRow]:
+    """Students of one organization ranked by the points of distinct solved tasks, then solved count, then the
+    earlier last solve, then by name; `offset`/`limit` take a part of that whole ranking."""
+    per_student, params = _per_student_sql(filters)
     with connection.cursor() as cursor:
-        cursor.execute(_RANKING_SQL.format(where=" AND ".join(where)), params)
+        cursor.execute(_RANKED_SQL.format(per_student=per_student), {**params, "offset": offset, "limit": limit})
         return [RankingRow(*row) for row in cursor.fetchall()]
+
+
+def coding_ranking_count(filters: RankingFilters) -> int:
+    per_student, params = _per_student_sql(filters)
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_SQL.format(per_student=per_student), params)
+        return int(cursor.fetchone()[0])
+
+
+class RankingPages:
+    """The ranking as Django's Paginator reads a queryset: `count()`, then a slice; each is one query."""
+
+    def __init__(self, filters: RankingFilters) -> None:
+        self.filters = filters
+
+    def count(self) -> int:
+        return coding_ranking_count(self.filters)
+
+    def __getitem__(self, part: slice) -> list[RankingRow]:
+        start, stop, _step = part.indices(MAX_RANKING_ROWS)
+        return coding_ranking(self.filters, offset=start, limit=stop - start)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_array_type, get_list_serializer, is_list_serializer
 from rest_framework import serializers
 
 from bekrin.core.pagination import StandardPagination
@@ -37,6 +38,17 @@ class ListSchema(AutoSchema):
             }
             paginator.extra_required = [name for name, field in extras.items() if field.required]
         return paginator
+
+    def _get_response_for_code(self, serializer: Any, status_code: str, *args: Any, **kwargs: Any) -> Any:
+        """A view that pages only when asked (`optionally_paginated`: the ranking) answers its bare list or the page
+        envelope: its 200 is one of the two."""
+        response = super()._get_response_for_code(serializer, status_code, *args, **kwargs)
+        optional = getattr(self.view, "optionally_paginated", False)
+        if optional and status_code == "200" and is_list_serializer(serializer):
+            item = self.resolve_serializer(get_list_serializer(serializer).child, "response").ref
+            for media in response.get("content", {}).values():
+                media["schema"] = {"oneOf": [build_array_type(item), media["schema"]]}
+        return response
 
     def get_paginated_name(self, serializer_name: str) -> str:
         extras = getattr(self.view, "page_extras", {})

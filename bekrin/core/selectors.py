@@ -1,8 +1,7 @@
 """What the health endpoints read: the operator's report (`/api/health`) and the balancer's readiness probe.
 
-A fixed number of queries whatever the data: the report at most three, readiness two. All are index lookups but
-the oldest pending submission's, which reads coding_submission whole until it gets a partial index (see
-bekrin.coding.selectors.oldest_pending_submission_age).
+A fixed number of queries whatever the data: the report at most three, readiness two. All are index lookups, the
+oldest pending submission's on a partial index (bekrin.coding.selectors.oldest_pending_submission_age).
 
 Core comes first in the app order, so it imports no feature app: the coding app registers how to read the oldest
 pending submission's age at start-up (bekrin/coding/apps.py) with `waiting_work_reader`.

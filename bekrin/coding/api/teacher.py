@@ -26,6 +26,8 @@ from bekrin.coding.models import (
 )
 from bekrin.coding.permissions import imports_visible_to, submissions_visible_to, tasks_visible_to, topics_visible_to
 from bekrin.coding.selectors import (
+    RankingFilters,
+    RankingPages,
     RankingRow,
     coding_ranking,
     import_wait_for_outcome,
@@ -47,6 +49,7 @@ from bekrin.coding.services import (
 from bekrin.core.api_base import ApiView, DateRangeQuery, ScopedIdField, flat_errors, query_params, validated
 from bekrin.core.errors import DomainError, ErrorCode
 from bekrin.core.filters import ListView
+from bekrin.core.pagination import StandardPagination
 from bekrin.core.roles import STAFF
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
@@ -425,14 +428,18 @@ def ranking_row(row: RankingRow) -> dict[str, Any]:
 class RankingQuery(DateRangeQuery):
     group_id = ScopedIdField(visible=partial(groups_visible_to, include_deleted=True), required=False)
     topic_id = ScopedIdField(visible=topics_visible_to, required=False)
+    # Checked here so a bad one is a 400 naming it; the paginator then reads them as every list's does.
+    page = serializers.IntegerField(min_value=1, max_value=INT32_MAX, required=False)
+    page_size = serializers.IntegerField(min_value=1, max_value=StandardPagination.max_page_size, required=False)
 
 
 class RankingView(ApiView):
     """Students ranked by the points of the distinct tasks they solved, ties broken by solved count, then by who
-    got there first; not paginated."""
+    got there first. The whole list, or with `page` or `page_size` one page of it in the page envelope; a row's
+    rank is its place in the whole list either way."""
 
     allowed_roles = STAFF
-    pagination_class = None
+    optionally_paginated = True  # the schema declares both answers (bekrin.core.list_schema.ListSchema)
 
     @extend_schema(
         parameters=[
@@ -445,10 +452,12 @@ class RankingView(ApiView):
         summary="The coding ranking",
     )
     def get(self, request: Request) -> Response:
-        query = validated(self, RankingQuery, query_params(request, ("group_id", "topic_id", "from", "to")))
+        names = ("group_id", "topic_id", "from", "to")
+        paging = {name: request.query_params[name] for name in ("page", "page_size") if name in request.query_params}
+        query = validated(self, RankingQuery, query_params(request, names) | paging)
         group: StudyGroup | None = query.get("group_id")
         topic: CodingTopic | None = query.get("topic_id")
-        rows = coding_ranking(
+        filters = RankingFilters(
             organization_id=self.actor.organization_id,
             group_id=group.pk if group else None,
             topic_id=topic.pk if topic else None,
@@ -457,4 +466,8 @@ class RankingView(ApiView):
         )
         # Built by hand rather than through RankingOut (which documents it): a whole school's ranking is thousands
         # of rows, and a serializer per row would cost more than the query.
-        return Response([ranking_row(row) for row in rows])
+        if not paging:
+            return Response([ranking_row(row) for row in coding_ranking(filters)])
+        # The paginator takes anything with count() and slices, as RankingPages is; its rows are RankingRows.
+        page: list[RankingRow] = self.paginate_queryset(RankingPages(filters)) or []  # type: ignore[arg-type,assignment]
+        return self.get_paginated_response([ranking_row(row) for row in page])

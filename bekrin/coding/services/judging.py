@@ -39,6 +39,7 @@ from rest_framework import status
 from bekrin.accounts.models import User
 from bekrin.coding.models import (
     FINAL_SUBMISSION_STATUSES,
+    UNJUDGED_SUBMISSION_STATUSES,
     CodingProgress,
     CodingSubmission,
     CodingTask,
@@ -61,7 +62,6 @@ JUDGE_QUEUE = "judge"
 SUBMIT_PRIORITY = 1000
 REJUDGE_PRIORITY = 0
 MAX_CODE_BYTES = 64 * 1024
-UNJUDGED_STATUSES = (SubmissionStatus.PENDING, SubmissionStatus.RUNNING)
 # What a failed example shows of its input, expected and actual output: enough to see the mistake, never a page.
 SHOWN_TEXT_CHARS = 2000
 SHOWN_EXAMPLES = 3
@@ -114,7 +114,7 @@ def _backlog_ahead(submission_ids: list[int]) -> dict[int, tuple[int, int]]:
         CodingSubmission.objects.filter(pk__in=submission_ids).order_by("pk").values_list("pk", "student_id")
     )
     unjudged = CodingSubmission.objects.filter(
-        student_id__in=set(students.values()), status__in=UNJUDGED_STATUSES
+        student_id__in=set(students.values()), status__in=UNJUDGED_SUBMISSION_STATUSES
     ).order_by("pk")
     seen: dict[int, int] = {}
     ahead: dict[int, int] = {}
@@ -321,7 +321,7 @@ def submission_judge(
     if not locked:
         raise SubmissionBusy(submission_id)
     try:
-        claimed = CodingSubmission.objects.filter(pk=submission_id, status__in=UNJUDGED_STATUSES).update(
+        claimed = CodingSubmission.objects.filter(pk=submission_id, status__in=UNJUDGED_SUBMISSION_STATUSES).update(
             status=SubmissionStatus.RUNNING
         )
         if not claimed:
@@ -415,7 +415,7 @@ def submissions_requeue_forgotten(*, older_than: timedelta, limit: int = 500) ->
         ).values_list("queueing_lock", flat=True)
     )
     unjudged = CodingSubmission.objects.filter(
-        status__in=UNJUDGED_STATUSES, created_at__lt=timezone.now() - older_than
+        status__in=UNJUDGED_SUBMISSION_STATUSES, created_at__lt=timezone.now() - older_than
     ).order_by("pk")
     forgotten = [pk for pk in unjudged.values_list("pk", flat=True) if _queueing_lock(pk) not in queued][:limit]
     queue_judging(forgotten, priority=REJUDGE_PRIORITY)

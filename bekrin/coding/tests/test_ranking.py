@@ -1,10 +1,12 @@
 from datetime import date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bekrin.coding.models import CodingSubmission
-from bekrin.coding.selectors import coding_ranking
+from bekrin.coding.selectors import RankingFilters, coding_ranking
 from bekrin.coding.tests.factories import SubmissionFactory, TaskFactory, TopicFactory
 from bekrin.testing.factories import GroupFactory, MembershipFactory, StudentFactory
 
@@ -137,6 +139,87 @@ def test_ranking_takes_any_date_from_1900_to_9998_and_refuses_others_naming_the_
 
 
 def test_the_ranking_reads_the_first_and_the_last_day_a_date_can_name(school):
-    assert coding_ranking(organization_id=None, date_from=date.min, date_to=date.max) == coding_ranking(
-        organization_id=None
-    )
+    widest = RankingFilters(organization_id=None, date_from=date.min, date_to=date.max)
+    assert coding_ranking(widest) == coding_ranking(RankingFilters(organization_id=None))
+
+
+def tie_school(personas, school):
+    """Two more students level with Cavid (20 points, solved on the 2nd), so ranks repeat across a page edge."""
+    for name in ("Zəfər", "Elmira"):
+        submit(school["lists"], StudentFactory(full_name=name), at(2))
+
+
+def test_a_page_of_the_ranking_keeps_the_ranks_of_the_whole_list(personas, api_client_for, school):
+    tie_school(personas, school)
+    client = api_client_for(personas.teacher)
+    whole = client.get(URL).json()
+    assert [row["rank"] for row in whole] == [1, 2, 3, 3, 3, 6]
+    pages = [client.get(URL, {"page": page, "page_size": 2}).json() for page in (1, 2, 3)]
+    assert [row for page in pages for row in page["results"]] == whole
+    assert [row["rank"] for row in pages[1]["results"]] == [3, 3]
+    assert {key: pages[1][key] for key in ("count", "previous", "next")} == {
+        "count": 6,
+        "previous": f"http://testserver{URL}?page_size=2",
+        "next": f"http://testserver{URL}?page=3&page_size=2",
+    }
+    assert pages[2]["next"] is None
+
+
+def test_a_page_of_a_filtered_ranking_ranks_inside_the_filter(personas, api_client_for, school):
+    client = api_client_for(personas.teacher)
+    page = client.get(URL, {"topic_id": school["topic"].pk, "page": 2, "page_size": 2}).json()
+    assert page["count"] == 3
+    assert [(row["rank"], row["full_name"]) for row in page["results"]] == [(3, "Dəniz")]
+    assert client.get(URL, {"page_size": 3}).json()["results"] == client.get(URL).json()[:3]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"page": "0"}, "page"),
+        ({"page": "x"}, "page"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "501"}, "page_size"),
+    ],
+)
+def test_a_bad_page_is_a_400_naming_it(personas, api_client_for, school, params, field):
+    response = api_client_for(personas.teacher).get(URL, params)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"].keys() == {field}
+
+
+def test_a_page_past_the_last_is_a_404_as_on_every_list(personas, api_client_for, school):
+    assert api_client_for(personas.teacher).get(URL, {"page": 3, "page_size": 2}).status_code == 404
+
+
+def queries_of(client, params):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL, params).status_code == 200
+    return len(queries)
+
+
+# Queries: knox's two (the token with its user, the user's tokens), then the topic or the group the filter names,
+# then the ranking, and its count before a page.
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, 3),
+        ({"page": 1, "page_size": 2}, 4),
+        ({"topic_id": "topic", "from": "2026-03-01"}, 4),
+        ({"group_id": "group", "page": 1}, 5),
+    ],
+)
+def test_the_ranking_costs_the_same_queries_for_a_big_school_as_for_a_small_one(
+    personas, api_client_for, school, params, expected
+):
+    group = GroupFactory(teacher=personas.teacher)
+    ids = {"topic": school["topic"].pk, "group": group.pk}
+    params = {key: ids.get(value, value) for key, value in params.items()}
+    client = api_client_for(personas.teacher)
+    small = queries_of(client, params)
+    for n in range(40):
+        student = StudentFactory(full_name=f"Şagird {n}")
+        MembershipFactory(group=group, student=student)
+        submit(school["loops"], student, at(n % 9 + 1), status="passed" if n % 2 else "failed")
+        submit(school["lists"], student, at(n % 9 + 1))
+    assert queries_of(client, params) == small == expected
