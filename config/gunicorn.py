@@ -28,9 +28,16 @@ preload_app = env_bool("WEB_PRELOAD", True)
 
 def pre_fork(server: Any, worker: Any) -> None:
     """A database pool or a verdict listener made in the master would reach every worker without its threads, so
-    both start on their first use, in a worker (bekrin/coding/verdicts.py); a thread here means one did not."""
-    if threading.active_count() > 1:
-        raise RuntimeError(f"the gunicorn master runs threads before forking: {threading.enumerate()}")
+    both start on their first use, in a worker (bekrin/coding/verdicts.py); one here means that rule was broken.
+    Only those two are looked for: gunicorn's master runs threads of its own (its control socket), and it forks
+    again whenever a worker is recycled."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from bekrin.coding.verdicts import LISTENER_THREAD
+
+    listeners = [thread for thread in threading.enumerate() if thread.name == LISTENER_THREAD]
+    if DatabaseWrapper._connection_pools or listeners:
+        raise RuntimeError("the gunicorn master opened a database pool or a verdict listener before forking")
 
 
 # A submit waits up to JUDGE_SUBMIT_WAIT_SECONDS for its verdict and a long poll up to 25 s; nothing else takes
@@ -40,8 +47,8 @@ timeout = env_int("WEB_TIMEOUT_SECONDS", 30)
 graceful_timeout = env_int("WEB_GRACEFUL_TIMEOUT_SECONDS", 30)
 keepalive = 5
 # Recycle workers now and then so a slow leak in any library never grows without bound.
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = env_int("WEB_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10  # so the workers do not all restart at once
 
 # Only a reverse proxy on these addresses may set X-Forwarded-Proto (see SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")

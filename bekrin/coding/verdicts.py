@@ -36,6 +36,7 @@ LISTEN_START_SECONDS = 1.0
 POLL_SECONDS = 0.5
 RECONNECT_FIRST_SECONDS = 0.1
 RECONNECT_MAX_SECONDS = 5.0
+LISTENER_THREAD = "verdict-listener"
 
 
 def announce(channel: str, row_id: int) -> None:
@@ -54,7 +55,7 @@ class _Listener:
         self._stopping = threading.Event()
         self.listening = threading.Event()
         self.backend_pid: int | None = None
-        self._thread = threading.Thread(target=self._run, name="verdict-listener", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=LISTENER_THREAD, daemon=True)
         self._thread.start()
 
     def register(self, channel: str, row_id: int) -> threading.Event:

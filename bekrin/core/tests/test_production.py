@@ -143,6 +143,20 @@ def test_a_full_connection_pool_answers_503_in_the_error_shape_and_recovers(pers
 
 @pytest.mark.server
 @pytest.mark.django_db(transaction=True)
+def test_a_recycled_worker_is_replaced_and_the_server_keeps_serving(personas, static_root):
+    """The master forks again when a worker reaches WEB_MAX_REQUESTS, with threads of its own running by then."""
+    env = production_env(STATIC_ROOT=str(static_root), WEB_WORKERS="1", WEB_MAX_REQUESTS="3")
+    teacher = bearer(personas.teacher)
+    with running_server(GUNICORN, env=env) as server:
+        answers = [server.request("GET", "/api/auth/me", headers=teacher)[0] for _ in range(12)]
+        assert answers == [200] * 12
+        assert server.process.poll() is None
+        assert server.log_tail().count("Booting worker") >= 3, server.log_tail()
+    assert "Traceback" not in server.log_tail()
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
 def test_sigterm_lets_the_request_in_flight_finish_and_then_stops_the_server(personas, static_root):
     task = TaskFactory(created_by=personas.teacher)
     env = production_env(STATIC_ROOT=str(static_root), JUDGE_SUBMIT_WAIT_SECONDS="2")
