@@ -19,6 +19,7 @@ from bekrin.coding.models import (
     CodingTestCase,
     CodingTopic,
     ImportStatus,
+    RankingTask,
     SubmissionStatus,
 )
 from bekrin.coding.verdicts import IMPORT_FINISHED, SUBMISSION_JUDGED, wait_for
@@ -46,13 +47,9 @@ def task_detail(visible: QuerySet[CodingTask]) -> QuerySet[CodingTask]:
 def student_task_list(visible: QuerySet[CodingTask], *, student_id: int) -> QuerySet[CodingTask]:
     """Tasks with the student's own `progress_status`, `best_score` and `attempts`."""
     progress = CodingProgress.objects.filter(student_profile_id=student_id, exercise=OuterRef("pk"))
-    attempts = (
-        CodingSubmission.objects.filter(student_id=student_id, task=OuterRef("pk"))
-        .order_by()
-        .values("task")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
+    # The ranking's aggregate counts every submission of a (student, task) as it lands: one row by its key per
+    # task, where counting the submissions read a task's whole history at a big school.
+    attempts = RankingTask.objects.filter(student_id=student_id, task_id=OuterRef("pk")).values("attempts")[:1]
     return (
         visible.select_related("topic")
         .annotate(
