@@ -189,6 +189,12 @@ JUDGE_SUBMISSION_BUDGET = {
 # A task import's reference solutions together, in a judge worker (bekrin/coding/services/importing.py).
 JUDGE_IMPORT_BUDGET_SECONDS = env_int("JUDGE_IMPORT_BUDGET_SECONDS", 60)
 JUDGE_SUBMIT_WAIT_SECONDS = env_int("JUDGE_SUBMIT_WAIT_SECONDS", 10)
+# The judge's jobs and their sandboxes run this much nicer than the web server (0-19, bekrin/coding/tasks.py), so
+# on a shared machine a burst of judging does not hold back the API's answers. The limits stay fair: the judge
+# decides `timeout` on a program's CPU time first, and the wall limit is 3 times the CPU limit.
+JUDGE_NICE = env_int("JUDGE_NICE", 10)
+if not 0 <= JUDGE_NICE <= 19:
+    raise ImproperlyConfigured(f"JUDGE_NICE={JUDGE_NICE} is not between 0 and 19.")
 # At most this many requests of one web process wait for a verdict at once (bekrin/coding/verdicts.py); the others
 # answer at once. One fewer than gunicorn's threads, so a thread is always free for every other request.
 JUDGE_WAITING_REQUESTS = env_int("JUDGE_WAITING_REQUESTS", max(1, env_int("WEB_THREADS", 16) - 1))
