@@ -9,9 +9,14 @@ data (bench/load.py) and a second judge worker, so two judge, and adds students 
    minus the judge's own time for it (the job's start to its end, from procrastinate's events): what the web side
    and the queue's pick-up add to a verdict;
 2. the burst: every submission (right and wrong code for the seed's sum task) sent at once by the students, each
-   client following a 202 with long polls (`?wait=25`), while another client asks `/api/health` every 20 ms.
-   It prints the health check's p50/p99 during the burst (target p99 < 50 ms), the median of (verdict seen −
-   submit sent) minus the time the submission spent queued and judged (target ≤ 20 ms), how many submits got 202;
+   client following a 202 with long polls (`?wait=25`), while another process asks `/api/health` every 20 ms.
+   It records the health check's p99 during the burst (target < 50 ms; p50/p95 and the slowest checks' Server-
+   Timing printed beside it), and the median of (client holds the verdict − the verdict committed), target
+   ≤ 20 ms. The commit's time is when this script's own LISTEN receives the worker's `pg_notify`, which
+   PostgreSQL delivers at the commit: the judge's own time (its job's start to its end) is printed in the
+   breakdown, but "submit → verdict seen minus the judge's time" also holds the wait in the queue, seconds with
+   40 submissions for 2 workers, which no web change can remove. Also printed: the web server's and the
+   database's CPU per submission (one at a time) and how many submits got 202;
 3. the memory of the web server: PSS summed over gunicorn's master and workers (/proc/<pid>/smaps_rollup), with
    `WEB_PRELOAD` as set (run it with WEB_PRELOAD=false to compare), and the master's thread count (gunicorn's own
    two; config/gunicorn.py refuses to fork a master that runs any before its first fork, as a pool or the verdict
@@ -221,7 +226,7 @@ def breakdown(results: list[dict], jobs: dict[int, dict[str, float]]) -> str:
     return ", ".join(f"{name} {statistics.median(values) * 1000:.0f} ms" for name, values in parts.items() if values)
 
 
-def run(submissions: int, students: int) -> bool:
+def run(submissions: int, students: int) -> None:
     admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
     admin_execute(f"CREATE DATABASE {BENCH_DB}")
     url = with_database(server_url(), BENCH_DB)
@@ -358,8 +363,6 @@ def run(submissions: int, students: int) -> bool:
             f"≤ {OVERHEAD_TARGET_MS}",
             after_commit <= OVERHEAD_TARGET_MS,
         )
-        ok = health_p99 < HEALTH_P99_TARGET_MS and after_commit <= OVERHEAD_TARGET_MS
-        return ok
     finally:
         admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
