@@ -189,6 +189,13 @@ JUDGE_SUBMISSION_BUDGET = {
 # A task import's reference solutions together, in a judge worker (bekrin/coding/services/importing.py).
 JUDGE_IMPORT_BUDGET_SECONDS = env_int("JUDGE_IMPORT_BUDGET_SECONDS", 60)
 JUDGE_SUBMIT_WAIT_SECONDS = env_int("JUDGE_SUBMIT_WAIT_SECONDS", 10)
+# The judge's jobs and their sandboxes run this much nicer than the web server (0-19, bekrin/coding/tasks.py and
+# judge/sandbox.py), so a burst of judging leaves the CPU to the API first. Off by default: while other work keeps
+# every core busy, a nicer sandbox waits longer for the CPU and its wall limit can end a correct program (400 ms of
+# CPU, 3 s wall limit, nice 10, two busy cores: `timeout` 3 times in 3); raise JUDGE_WALL_MS with it (README).
+JUDGE_NICE = env_int("JUDGE_NICE", 0)
+if not 0 <= JUDGE_NICE <= 19:
+    raise ImproperlyConfigured(f"JUDGE_NICE={JUDGE_NICE} is not between 0 and 19.")
 # At most this many requests of one web process wait for a verdict at once (bekrin/coding/verdicts.py); the others
 # answer at once. One fewer than gunicorn's threads, so a thread is always free for every other request.
 JUDGE_WAITING_REQUESTS = env_int("JUDGE_WAITING_REQUESTS", max(1, env_int("WEB_THREADS", 16) - 1))

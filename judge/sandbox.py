@@ -215,6 +215,25 @@ def as_sandbox_user() -> dict[str, Any]:
     return {"user": SANDBOX_UID, "group": SANDBOX_UID, "extra_groups": []}
 
 
+def carry_niceness(pid: int) -> None:
+    """Give the harness's session the niceness of the thread that starts it (the worker's JUDGE_NICE); the children
+    it forks for the test cases share its session.
+
+    bwrap's --new-session makes the harness a session of its own, and with the kernel's autogroup scheduling (on
+    by default where no cpu cgroup groups the processes) every session shares the CPU as one peer, whatever the
+    niceness of its processes: a sandbox would weigh as much as the whole web server. Its autogroup's niceness is
+    the one knob that counts there. Best effort: where the kernel has no autogroup, or refuses the write (it lets
+    a process without CAP_SYS_ADMIN change one only every 100 ms), the sandbox keeps the inherited niceness."""
+    nice = os.getpriority(os.PRIO_PROCESS, 0)  # on Linux, the calling thread's
+    if nice <= 0:
+        return
+    try:
+        with open(f"/proc/{pid}/autogroup", "w") as autogroup:
+            autogroup.write(str(nice))
+    except OSError:
+        pass
+
+
 class Harness:
     """A running sandbox with the student's code compiled in it, ready to run test cases one at a time.
     Use it through open_harness(), which always tears the sandbox down."""
@@ -227,6 +246,7 @@ class Harness:
         self._deadline = 0.0
         self._timed_out = False
         self._init_pidfd: int | None = None
+        self._init_pid: int | None = None
         info_read, info_write = os.pipe()
         try:
             argv = _command(self.sandboxed, info_write)
@@ -259,6 +279,9 @@ class Harness:
         config = {"code": self._code, "limits": vars(self.limits), "sandboxed": self.sandboxed}
         self._send(marshal.dumps(config, 4))  # version 4: what the sandbox's Python 3.11 reads
         reply = self._receive(starting=True)
+        harness = self._harness_pid()
+        if harness is not None:  # it answered, so it runs in the session bwrap's --new-session made: its autogroup
+            carry_niceness(harness)
         if "fatal" in reply:
             raise SandboxUnavailable(str(reply["fatal"]))
         error = reply.get("compile_error")
@@ -277,10 +300,15 @@ class Harness:
         while self._wait(self._info, select.POLLIN) and (chunk := os.read(self._info, 4096)):
             chunks.append(chunk)  # bwrap writes the JSON, then closes the descriptor
         try:
-            pid = json.loads(b"".join(chunks))["child-pid"]
-            self._init_pidfd = os.pidfd_open(int(pid))
+            pid = int(json.loads(b"".join(chunks))["child-pid"])
+            self._init_pidfd = os.pidfd_open(pid)
+            self._init_pid = pid
         except (ValueError, KeyError, TypeError, OSError):
             pass  # bwrap failed before starting init: its stderr will say why
+
+    def _harness_pid(self) -> int | None:
+        """The harness's pid on the host: the sandbox's init (bwrap's child), or without a sandbox our child."""
+        return self._init_pid if self.sandboxed else self._process.pid
 
     def run(self, stdin: bytes) -> RawRun:
         self._deadline = time.monotonic() + self.limits.wall_ms / 1000 + CASE_GRACE_S

@@ -30,8 +30,10 @@ What happens when something dies:
   `requeue_forgotten_submissions` queues again the unjudged submissions that have no job.
 """
 
+import os
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from procrastinate import JobContext, RetryStrategy
 from procrastinate.contrib.django import app
@@ -56,6 +58,14 @@ STALLED_AFTER_SECONDS = 30.0
 FORGOTTEN_AFTER = timedelta(minutes=1)
 
 
+def judging_priority_lowered() -> None:
+    """Run this job's thread at JUDGE_NICE, so the sandboxes it starts inherit it and a burst of judging leaves
+    the CPU to the web server first. Niceness belongs to a thread on Linux (the job's, which starts the sandbox),
+    and it is set, not added, so the thread a later job reuses stays at JUDGE_NICE."""
+    if os.getpriority(os.PRIO_PROCESS, 0) < settings.JUDGE_NICE:
+        os.setpriority(os.PRIO_PROCESS, 0, settings.JUDGE_NICE)
+
+
 @app.task(
     name=JUDGE_TASK,
     queue=JUDGE_QUEUE,
@@ -64,6 +74,7 @@ FORGOTTEN_AFTER = timedelta(minutes=1)
     retry=RetryStrategy(max_attempts=JUDGE_ATTEMPTS, wait=1, exponential_wait=2, retry_exceptions=RETRIED_ON),
 )
 def judge_submission(context: JobContext, submission_id: int) -> None:
+    judging_priority_lowered()
     try:
         # `attempts` counts the runs before this one.
         submission_judge(
@@ -83,6 +94,7 @@ def judge_submission(context: JobContext, submission_id: int) -> None:
 )
 def import_tasks(import_id: int) -> None:
     """A task import's reference solutions and writes (bekrin.coding.services.importing)."""
+    judging_priority_lowered()
     import_run(import_id=import_id)
 
 

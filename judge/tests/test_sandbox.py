@@ -1,10 +1,12 @@
 """The sandbox's life cycle: refusing to run without it, the development switch, a broken or hung harness,
 and judges running side by side."""
 
+import os
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,40 @@ def test_a_judge_process_killed_mid_run_takes_its_sandbox_with_it(host: Host) ->
     while live_descendants(others) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not live_descendants(others), "the sandbox outlived the judge process that started it"
+
+
+def _in_a_nicer_thread[T](nice: int, work: Callable[[], T]) -> T:
+    """Run `work` in a thread of its own at `nice` (niceness is per thread on Linux, and only goes up without
+    privileges, so the test's own thread keeps its own)."""
+    outcome: list[T] = []
+
+    def nicer() -> None:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+        outcome.append(work())
+
+    thread = threading.Thread(target=nicer)
+    thread.start()
+    thread.join()
+    return outcome[0]
+
+
+def test_the_program_runs_at_the_niceness_of_the_thread_that_judges_it() -> None:
+    code = "import os\nprint(os.getpriority(os.PRIO_PROCESS, 0))"
+    result = _in_a_nicer_thread(7, lambda: judge(JudgeRequest(code, [TestCase("", "7")])))
+    assert (result.verdict, result.cases[0].output) == ("passed", "7\n")
+
+
+def test_the_sandbox_session_gets_that_niceness_where_sessions_share_the_cpu_as_peers() -> None:
+    # bwrap's --new-session puts the harness in an autogroup of its own: its niceness is what the scheduler weighs
+    # against the web server's session, not the niceness of the processes in it.
+    if not Path("/proc/self/autogroup").exists():
+        pytest.fail("this kernel has no autogroup scheduling: the test cannot see what it checks")
+
+    def autogroup_of_harness() -> str:
+        with sandbox_module.open_harness(SUM, FAST) as harness:
+            pid = harness._harness_pid()
+            assert pid is not None
+            return Path(f"/proc/{pid}/autogroup").read_text()
+
+    assert autogroup_of_harness().split()[-1] == "0"  # a new session starts at 0, and a judge at 0 leaves it so
+    assert _in_a_nicer_thread(7, autogroup_of_harness).split()[-1] == "7"

@@ -82,3 +82,14 @@ def test_sigterm_past_the_grace_puts_the_submission_back_for_another_worker(pers
     start_worker()
     judged = wait_for_status(submission, FINAL, seconds=60)
     assert (judged.status, judged.passed_count) == ("passed", 3)
+
+
+def test_a_worker_judges_at_judge_nice_so_the_program_runs_at_it_too(personas, start_worker, monkeypatch):
+    monkeypatch.setenv("JUDGE_NICE", "7")  # the worker's environment, as an operator sets it
+    start_worker()
+    task = TaskFactory(created_by=personas.teacher, cases=[("", "7\n", None)])
+    submission = submission_create(
+        student=personas.student, task=task, code="import os\nprint(os.getpriority(os.PRIO_PROCESS, 0))\n"
+    )
+    wait_for_status(submission, FINAL)
+    assert (submission.status, submission.error_message) == ("passed", None)
