@@ -36,7 +36,8 @@ def pre_fork(server: Any, worker: Any) -> None:
     from bekrin.coding.verdicts import LISTENER_THREAD
 
     listeners = [thread for thread in threading.enumerate() if thread.name == LISTENER_THREAD]
-    if DatabaseWrapper._connection_pools or listeners:
+    pools = getattr(DatabaseWrapper, "_connection_pools", {})  # where Django keeps the pools it has opened
+    if pools or listeners:
         raise RuntimeError("the gunicorn master opened a database pool or a verdict listener before forking")
 
 
