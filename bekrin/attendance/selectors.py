@@ -69,11 +69,11 @@ def attendance_grid(
     scheduled dates plus every date that has a record (a make-up lesson, or one before a schedule change).
     """
     records_in_period = visible_records.filter(group=group, lesson_date__range=(period.start, period.end))
+    # The candidates come from the group's memberships and records (a few dozen ids) rather than testing every
+    # student of the school against them, which a large school pays for row by row.
+    members = GroupMembership.objects.filter(_membership_overlaps(period), group=group).values("student_id")
     students = list(
-        visible_students.filter(
-            Exists(GroupMembership.objects.filter(_membership_overlaps(period), group=group, student=OuterRef("pk")))
-            | Exists(records_in_period.filter(student=OuterRef("pk")))
-        )
+        visible_students.filter(pk__in=members.union(records_in_period.values("student_id")))
         .order_by(name_sort_key(), "id")
         .values_list("id", "full_name")
     )

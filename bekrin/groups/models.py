@@ -5,11 +5,12 @@ from datetime import time
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import SoftDeleteModel, TenantModel, TimeStampedModel
+from bekrin.core.search import AzSortKey
 
 ISO_WEEKDAYS = list(range(1, 8))  # 1 = Monday … 7 = Sunday (docs/DECISIONS.md, decision 7)
 
@@ -24,6 +25,12 @@ def compose_display_name(*, code: str | None, name: str, days_of_week: list[int]
         schedule.append(start_time.strftime("%H:%M"))
     label = code or name
     return f"{label}: {' '.join(schedule)}" if schedule else label
+
+
+# Meta.ordering, with display_name in Azerbaijani alphabetical order (docs/DECISIONS.md, decision 12). The lists
+# order by it and the indexes group_order and group_order_no_org hold it; the planner uses an index only for
+# exactly the same expressions, so both take them from here.
+GROUP_ORDER = (F("sort_order").asc(nulls_last=True), AzSortKey("display_name"), F("id"))
 
 
 class StudyGroup(TenantModel, SoftDeleteModel, TimeStampedModel):
@@ -43,6 +50,14 @@ class StudyGroup(TenantModel, SoftDeleteModel, TimeStampedModel):
         verbose_name_plural = _("groups")
         constraints = [
             models.CheckConstraint(condition=Q(days_of_week__contained_by=ISO_WEEKDAYS), name="group_days_of_week_iso"),
+        ]
+        indexes = [
+            # A page of the list is the first entries of the school's index, not a sort of all its groups; IS NULL
+            # is no equality to the planner, so the school without an organization has an index of its own.
+            models.Index(F("organization"), *GROUP_ORDER, condition=Q(deleted_at__isnull=True), name="group_order"),
+            models.Index(
+                *GROUP_ORDER, condition=Q(organization__isnull=True, deleted_at__isnull=True), name="group_order_no_org"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,6 +88,10 @@ class GroupMembership(TenantModel):
         verbose_name_plural = _("group memberships")
         constraints = [
             models.UniqueConstraint(fields=["group", "student"], name="group_membership_unique"),
+        ]
+        indexes = [
+            # member_count (bekrin.groups.selectors.group_rows) counts a group's active members from this index alone.
+            models.Index(F("group"), F("id"), condition=Q(is_active=True), name="group_membership_active"),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,10 @@
 """Reads of groups, always starting from the caller's visible rows (bekrin.groups.permissions)."""
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
 
 from bekrin.core.search import AzSortKey
 from bekrin.core.subqueries import count_per_row
-from bekrin.groups.models import GroupMembership, StudyGroup
-
-# Meta.ordering, with display_name in Azerbaijani alphabetical order (docs/DECISIONS.md, decision 12).
-GROUP_ORDER = (F("sort_order").asc(nulls_last=True), AzSortKey("display_name"), "id")
+from bekrin.groups.models import GROUP_ORDER, GroupMembership, StudyGroup
 
 
 def group_rows(visible: QuerySet[StudyGroup]) -> QuerySet[StudyGroup]:

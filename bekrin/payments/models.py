@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import SoftDeleteModel, TenantModel, TimeStampedModel, enum_check
@@ -50,6 +50,24 @@ class Payment(TenantModel, SoftDeleteModel, TimeStampedModel):
             enum_check("method", PaymentMethod.values),
             enum_check("status", PaymentStatus.values),
             models.CheckConstraint(condition=Q(amount__gt=Decimal("0")), name="payment_amount_positive"),
+        ]
+        indexes = [
+            # The teacher's list walks a school's newest payments in this order and stops at the page; by
+            # payment_date alone it read (and joined) every payment of the top date, in every school.
+            models.Index(
+                F("organization"),
+                F("payment_date").desc(),
+                F("id").desc(),
+                condition=Q(deleted_at__isnull=True),
+                name="payment_tenant_date_order",
+            ),
+            # IS NULL is no equality to the planner, so the school without an organization walks its own index.
+            models.Index(
+                F("payment_date").desc(),
+                F("id").desc(),
+                condition=Q(organization__isnull=True, deleted_at__isnull=True),
+                name="payment_date_order_no_org",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -228,3 +228,27 @@ def test_the_first_and_last_months_of_four_digit_years_work(personas, api_client
 def test_a_range_at_the_end_of_the_allowed_years_works(personas, api_client_for, group):
     query = {"group_id": group.pk, "from": "9998-12-01", "to": "9998-12-31"}
     assert api_client_for(personas.teacher).get(URL, query).status_code == 200
+
+
+def _rows_read_from(plan: dict, table: str) -> int:
+    """The rows the plan's scans of `table` touched: those they returned plus those their filters dropped."""
+    here = 0
+    if plan.get("Relation Name") == table:
+        here = (plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)) * plan["Actual Loops"]
+    return here + sum(_rows_read_from(child, table) for child in plan.get("Plans", []))
+
+
+def test_the_grid_reads_its_group_s_students_not_every_student_of_the_school(personas, api_client_for, group):
+    StudentFactory.create_batch(300)  # the rest of the school, in no group
+    first, second = member(group), member(group)
+    AttendanceRecordFactory(group=group, student=first, lesson_date=date(2026, 3, 2))
+    with connection.cursor() as cursor:
+        cursor.execute('ANALYZE "user", student_profile, group_membership, attendance_record')
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client_for(personas.teacher).get(URL, {"group_id": group.pk, "month": "2026-03"})
+    assert {row["id"] for row in response.json()["students"]} == {first.pk, second.pk}
+    (students_sql,) = [query["sql"] for query in queries.captured_queries if 'FROM "user"' in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {students_sql}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+    assert _rows_read_from(plan, "user") <= 2
