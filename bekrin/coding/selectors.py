@@ -157,27 +157,21 @@ class RankingFilters:
 
 
 # The ranking reads the aggregates the triggers of migration 0003_ranking_aggregates keep, never coding_submission:
-# the whole school from coding_ranking_student (one row per student); a topic from coding_ranking_task and a period
-# from coding_ranking_day, summed per student here. Soft-deleted tasks and students are left out. RANK() gives equal
+# the whole school from coding_ranking_student alone (one row per student, with the name and whether the student is
+# listed, migration 0005_ranking_student_names); a topic from coding_ranking_task and a period from
+# coding_ranking_day, summed per student here. Soft-deleted tasks and students are left out. RANK() gives equal
 # rows an equal rank, over the whole filtered ranking, so a page's ranks are those of the whole list. The rows are
 # ordered by the rank's key and then the name, which is the order by rank and name in one sort.
 _RANKED_SQL = """
-SELECT RANK() OVER score, p.student_id, u.full_name, p.solved_count, p.total_points, p.attempts, p.last_solved_at
+SELECT RANK() OVER score, p.student_id, p.full_name, p.solved_count, p.total_points, p.attempts, p.last_solved_at
 FROM ({per_student}) p
-JOIN "user" u ON u.id = p.student_id
-JOIN student_profile sp ON sp.user_id = u.id AND sp.deleted_at IS NULL
 WHERE p.attempts > 0
 WINDOW score AS (ORDER BY p.total_points DESC, p.solved_count DESC, p.last_solved_at ASC NULLS LAST)
-ORDER BY p.total_points DESC, p.solved_count DESC, p.last_solved_at ASC NULLS LAST, u.full_name, u.id
+ORDER BY p.total_points DESC, p.solved_count DESC, p.last_solved_at ASC NULLS LAST, p.full_name, p.student_id
 LIMIT %(limit)s OFFSET %(offset)s
 """
 
-_COUNT_SQL = """
-SELECT COUNT(*)
-FROM ({per_student}) p
-JOIN student_profile sp ON sp.user_id = p.student_id AND sp.deleted_at IS NULL
-WHERE p.attempts > 0
-"""
+_COUNT_SQL = "SELECT COUNT(*) FROM ({per_student}) p WHERE p.attempts > 0"
 
 # A (student, task) is solved in the filters when one of its rows has a pass: the earliest is its solve.
 _SUMMED_SQL = """
@@ -194,6 +188,14 @@ FROM (
 GROUP BY v.student_id
 """
 
+# The summed figures with the name, of the students listed.
+_NAMED_SQL = """
+SELECT s.*, u.full_name
+FROM ({summed}) s
+JOIN "user" u ON u.id = s.student_id
+JOIN student_profile sp ON sp.user_id = s.student_id AND sp.deleted_at IS NULL
+"""
+
 
 def _per_student_sql(filters: RankingFilters) -> tuple[str, dict[str, Any]]:
     """The figures per student inside the filters, and their parameters. Only constant fragments are put together
@@ -207,7 +209,8 @@ def _per_student_sql(filters: RankingFilters) -> tuple[str, dict[str, Any]]:
         params["group"] = filters.group_id
     dated = filters.date_from is not None or filters.date_to is not None
     if filters.topic_id is None and not dated:
-        columns = "r.student_id, r.attempts, r.solved_count, r.total_points, r.last_solved_at"
+        columns = "r.student_id, r.full_name, r.attempts, r.solved_count, r.total_points, r.last_solved_at"
+        where.append("r.listed")
         return f"SELECT {columns} FROM coding_ranking_student r WHERE {' AND '.join(where)}", params  # noqa: S608
     tasks = "t.deleted_at IS NULL"
     if filters.topic_id is not None:
@@ -220,7 +223,8 @@ def _per_student_sql(filters: RankingFilters) -> tuple[str, dict[str, Any]]:
         where.append("r.day <= %(to)s")
         params["to"] = filters.date_to
     table = "coding_ranking_day" if dated else "coding_ranking_task"
-    return _SUMMED_SQL.format(table=table, tasks=tasks, where=" AND ".join(where)), params
+    summed = _SUMMED_SQL.format(table=table, tasks=tasks, where=" AND ".join(where))
+    return _NAMED_SQL.format(summed=summed), params
 
 
 def coding_ranking(filters: RankingFilters, *, offset: int = 0, limit: int | None = None) -> list[RankingRow]:
