@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bekrin.core.models import SoftDeleteModel, TenantModel, TimeStampedModel, enum_check
@@ -241,7 +241,9 @@ class RankingDay(models.Model):
 class RankingStudent(models.Model):
     """Extension table: per school and student, the whole-school ranking's figures over the tasks not deleted.
     Its row is also the lock every writer of the student's aggregates takes first (migration
-    0003_ranking_aggregates), so two verdicts of one student are counted one after the other."""
+    0003_ranking_aggregates), so two verdicts of one student are counted one after the other. The student's name
+    and whether the student profile is live are copies kept by the triggers of migration 0005_ranking_student_names,
+    so the whole-school ranking reads this table alone."""
 
     organization_id = models.BigIntegerField(null=True)
     student_id = models.BigIntegerField()
@@ -249,6 +251,8 @@ class RankingStudent(models.Model):
     solved_count = models.IntegerField()
     total_points = models.BigIntegerField()
     last_solved_at = models.DateTimeField(null=True)
+    full_name = models.CharField(max_length=200)
+    listed = models.BooleanField()
 
     class Meta:
         db_table = "coding_ranking_student"
@@ -258,12 +262,20 @@ class RankingStudent(models.Model):
             ),
         ]
         indexes = [
+            # The whole-school ranking's order in full (ASC is NULLS LAST), its rows only, with every column it
+            # reads: an index-only scan feeds the rank in order, leaving PostgreSQL only equal scores to sort.
             models.Index(
-                F("organization_id"),
-                F("total_points").desc(),
-                F("solved_count").desc(),
-                F("last_solved_at").asc(nulls_last=True),
-                name="coding_ranking_student_order",
+                fields=[
+                    "organization_id",
+                    "-total_points",
+                    "-solved_count",
+                    "last_solved_at",
+                    "full_name",
+                    "student_id",
+                ],
+                include=["attempts"],
+                condition=Q(listed=True, attempts__gt=0),
+                name="coding_ranking_student_listed",
             )
         ]
 

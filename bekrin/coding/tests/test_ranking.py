@@ -1,10 +1,13 @@
+import json
 from datetime import date, datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
+from bekrin.coding.api.teacher import RankingOut
 from bekrin.coding.models import CodingSubmission
 from bekrin.coding.selectors import RankingFilters, coding_ranking
 from bekrin.coding.tests.factories import SubmissionFactory, TaskFactory, TopicFactory
@@ -223,3 +226,36 @@ def test_the_ranking_costs_the_same_queries_for_a_big_school_as_for_a_small_one(
         submit(school["loops"], student, at(n % 9 + 1), status="passed" if n % 2 else "failed")
         submit(school["lists"], student, at(n % 9 + 1))
     assert queries_of(client, params) == small == expected
+
+
+@pytest.mark.parametrize("params", [{}, {"topic_id": "topic"}, {"group_id": "group", "from": "2026-03-02"}])
+def test_the_whole_list_from_postgresql_is_what_the_documented_serializer_gives(
+    personas, api_client_for, school, params
+):
+    """The bare list is JSON built by PostgreSQL; it must be the bytes RankingOut renders for the same rows, times
+    with and without microseconds, in UTC or not, and names JSON must escape included."""
+    group = GroupFactory(teacher=personas.teacher)
+    quoted = StudentFactory(full_name='Ülvi "Sürət" \\ Həsənov\n')
+    MembershipFactory(group=group, student=quoted)
+    MembershipFactory(group=group, student=school["students"][0])
+    submit(school["loops"], quoted, timezone.make_aware(datetime(2026, 3, 7, 23, 59, 58, 120)))
+    submit(school["lists"], quoted, timezone.make_aware(datetime(2026, 3, 8, 0, 0, 1, 999999)), status="failed")
+    ids = {"topic": school["topic"].pk, "group": group.pk}
+    params = {key: ids.get(value, value) for key, value in params.items()}
+    filters = RankingFilters(
+        personas.teacher.organization_id,
+        group_id=params.get("group_id"),
+        topic_id=params.get("topic_id"),
+        date_from=date.fromisoformat(params["from"]) if "from" in params else None,
+    )
+    client = api_client_for(personas.teacher)
+    for zone in ("Asia/Baku", "UTC", "America/Sao_Paulo"):
+        with timezone.override(zone):
+            rendered = JSONRenderer().render(RankingOut(coding_ranking(filters), many=True).data)
+            response = client.get(URL, params)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        assert response.content == rendered, zone
+        expected = json.loads(rendered)
+        assert len(expected) >= 2
+        assert any(row["last_solved_at"] and "." in row["last_solved_at"] for row in expected) or params

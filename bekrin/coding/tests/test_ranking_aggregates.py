@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bekrin.accounts.models import User
 from bekrin.coding.models import CodingSubmission, CodingTask, SubmissionStatus
 from bekrin.coding.selectors import RankingFilters, RankingRow, coding_ranking, coding_ranking_count
 from bekrin.coding.tests.factories import SubmissionFactory, TaskFactory, TopicFactory
@@ -179,12 +180,19 @@ class School:
             deleted_at=None if profile.deleted_at else timezone.now()
         )
 
+    def rename_a_student(self) -> None:
+        """A new name, which moves the student among equal scores: the copy in coding_ranking_student follows."""
+        student = self.rng.choice(self.students)
+        User.objects.filter(pk=student.pk).update(full_name=self.rng.choice(("Aysel", "Zaur", "Bəhruz", "Ülvi")))
+
 
 def aggregates() -> dict[str, set[tuple]]:
     tables = {
         "coding_ranking_task": "organization_id, student_id, task_id, attempts, solved_at",
         "coding_ranking_day": "organization_id, student_id, task_id, day, attempts, solved_at",
-        "coding_ranking_student": "organization_id, student_id, attempts, solved_count, total_points, last_solved_at",
+        "coding_ranking_student": (
+            "organization_id, student_id, attempts, solved_count, total_points, last_solved_at, full_name, listed"
+        ),
     }
     found = {}
     with connection.cursor() as cursor:
@@ -225,6 +233,8 @@ def test_the_ranking_from_the_aggregates_equals_the_recomputation_after_every_ki
         ("tasks again", School.change_tasks),
         ("judge once more", School.judge_some),
         ("student again", School.toggle_a_student),
+        ("rename", School.rename_a_student),
+        ("rename again", School.rename_a_student),
         ("delete again", School.delete_some),
     ]
     for name, step in steps:
@@ -257,7 +267,9 @@ def test_the_rebuild_gives_what_the_triggers_keep(schools):
     # What a load with the triggers off leaves behind, repaired by the operator's command.
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM coding_ranking_day WHERE attempts > 1")
-        cursor.execute("UPDATE coding_ranking_student SET total_points = total_points + 1")
+        cursor.execute(
+            "UPDATE coding_ranking_student SET total_points = total_points + 1, full_name = 'x', listed = NOT listed"
+        )
     assert aggregates() != kept
     call_command("coding_ranking_rebuild", stdout=StringIO())
     assert aggregates() == kept
