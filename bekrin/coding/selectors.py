@@ -234,7 +234,8 @@ def coding_ranking(filters: RankingFilters, *, offset: int = 0, limit: int | Non
 
 
 # The whole ranking as the JSON array the API answers, built by PostgreSQL: a whole school is 10,000 rows, which
-# through Python objects cost several times the query. The rows come in the ranked subquery's order, written as
+# through Python objects cost several times the query. The aggregate orders the rows as the ranked subquery does
+# (a subquery's order does not bind an aggregate over it), written as
 # DRF's compact JSONRenderer writes them; a time as its DateTimeField shows it: isoformat() in the zone,
 # microseconds only when there are some, "Z" for a zero offset. One to_char per row: it is most of the cost.
 _JSON_SQL = """
@@ -247,7 +248,7 @@ SELECT '[' || COALESCE(string_agg(
                 WHEN z.offset_ < interval '0' THEN '-' || to_char(-z.offset_, 'HH24:MI')
                 ELSE '+' || to_char(z.offset_, 'HH24:MI') END || '"',
         'null'
-    ) || '}}', ','
+    ) || '}}', ',' ORDER BY q.rank, q.full_name, q.student_id
 ), '') || ']'
 FROM ({ranked}) q
 CROSS JOIN LATERAL (
