@@ -468,7 +468,7 @@ class RankingView(ApiView):
         )
         # Built by hand rather than through RankingOut (which documents it): a whole school's ranking is thousands
         # of rows, and a serializer per row would cost more than the query. The whole list is JSON from PostgreSQL,
-        # in the shape RankingOut gives (bekrin/coding/tests/test_ranking_api.py compares them).
+        # in the shape RankingOut gives (bekrin/coding/tests/test_ranking.py compares them).
         if not paging:
             body = coding_ranking_json(filters, timezone.get_current_timezone_name())
             return HttpResponse(body, content_type="application/json")
