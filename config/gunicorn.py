@@ -12,11 +12,11 @@ import os
 import threading
 from typing import Any
 
-from config.env import env_bool, env_int, env_str
+from config.env import WEB_THREADS_DEFAULT, env_bool, env_int, env_str
 
 bind = f"{env_str('HOST', '127.0.0.1')}:{env_int('PORT', 8000)}"
 workers = env_int("WEB_WORKERS", (os.cpu_count() or 1) + 1)
-threads = env_int("WEB_THREADS", 16)
+threads = env_int("WEB_THREADS", WEB_THREADS_DEFAULT)
 worker_class = "gthread"
 # The workers import the settings, so the waiting slots (WEB_THREADS − 1) reach them through the environment.
 os.environ.setdefault("WEB_THREADS", str(threads))

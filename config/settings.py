@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config import embedded_db
-from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.env import WEB_THREADS_DEFAULT, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -198,7 +198,7 @@ if not 0 <= JUDGE_NICE <= 19:
     raise ImproperlyConfigured(f"JUDGE_NICE={JUDGE_NICE} is not between 0 and 19.")
 # At most this many requests of one web process wait for a verdict at once (bekrin/coding/verdicts.py); the others
 # answer at once. One fewer than gunicorn's threads, so a thread is always free for every other request.
-JUDGE_WAITING_REQUESTS = env_int("JUDGE_WAITING_REQUESTS", max(1, env_int("WEB_THREADS", 16) - 1))
+JUDGE_WAITING_REQUESTS = env_int("JUDGE_WAITING_REQUESTS", max(1, env_int("WEB_THREADS", WEB_THREADS_DEFAULT) - 1))
 # The longest a client's long poll of a submission (`?wait=`, at most 25 s) is held.
 JUDGE_LONG_POLL_SECONDS = env_int("JUDGE_LONG_POLL_SECONDS", 25)
 CODING_SUBMISSIONS_PER_MINUTE = env_int("CODING_SUBMISSIONS_PER_MINUTE", 10)

@@ -275,12 +275,13 @@ def coding_ranking_count(filters: RankingFilters) -> int:
 
 
 class RankingPages:
-    """The ranking as Django's Paginator reads a queryset: `count()`, then a slice; each is one query."""
+    """The ranking as the paginator reads a sequence (bekrin/core/pagination.py): its length, a count over the
+    aggregates, and a slice, the ranked rows of one page; each is one query."""
 
     def __init__(self, filters: RankingFilters) -> None:
         self.filters = filters
 
-    def count(self) -> int:
+    def __len__(self) -> int:
         return coding_ranking_count(self.filters)
 
     def __getitem__(self, part: slice) -> list[RankingRow]:

@@ -20,9 +20,9 @@ COUNT_LIMIT = 1000
 
 
 def bounded_count(rows: QuerySet | Sequence[Any]) -> int | None:
-    """The number of rows when at most COUNT_LIMIT, else None: a count over a LIMIT COUNT_LIMIT + 1 subquery."""
-    # Without its order: the order changes no count, and may cost a sort.
-    found = rows.order_by()[: COUNT_LIMIT + 1].count() if isinstance(rows, QuerySet) else len(rows[: COUNT_LIMIT + 1])
+    """The number of rows when at most COUNT_LIMIT, else None: of a queryset a count over a LIMIT COUNT_LIMIT + 1
+    subquery (without its order: the order changes no count, and may cost a sort); of a sequence its length."""
+    found = rows.order_by()[: COUNT_LIMIT + 1].count() if isinstance(rows, QuerySet) else len(rows)
     return found if found <= COUNT_LIMIT else None
 
 
