@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(("teacher", "index"), [("teacher", "group_order_no_org"), ("other_teacher", "group_order")])
 def test_page_one_of_the_groups_list_walks_the_school_s_order_index(personas, teacher, index):
     caller = getattr(personas, teacher)
-    MembershipFactory(group=GroupFactory(teacher=caller))
+    group = GroupFactory(teacher=caller)
+    MembershipFactory(group=group)
+    # Former members, as a group gathers over the years: what the partial index leaves out and the key's index
+    # would read and filter. With the statistics saying so, the choice between the two is no tie of costs.
+    MembershipFactory.create_batch(30, group=group, is_active=False)
     with connection.cursor() as cursor:
+        cursor.execute("ANALYZE group_membership")
         # A test's few rows are cheaper to scan and sort than to read by an index: show whether the plan can.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
