@@ -283,6 +283,28 @@ class RankingStudent(models.Model):
         return f"{self.student_id}: {self.total_points}"
 
 
+class RankingSnapshot(models.Model):
+    """Extension table: per school, the whole-school ranking as the JSON the API answers (its times written in
+    `zone`), so a read between two changes costs one row rather than formatting 10,000. `body` is NULL when
+    stale: a trigger of migration 0006_ranking_snapshot sets it so in every transaction that changes the
+    school's coding_ranking_student rows, and the next read writes it again (bekrin.coding.selectors)."""
+
+    organization_id = models.BigIntegerField(null=True)
+    zone = models.CharField(max_length=64)
+    body = models.TextField(null=True)
+
+    class Meta:
+        db_table = "coding_ranking_snapshot"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization_id"], name="coding_ranking_snapshot_key", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {'stale' if self.body is None else self.zone}"
+
+
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Gözləyir")
     RUNNING = "running", _("Yoxlanılır")

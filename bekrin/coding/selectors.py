@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -258,13 +258,41 @@ CROSS JOIN LATERAL (
 """
 
 
+# The whole school's JSON is kept in coding_ranking_snapshot between changes (migration 0006_ranking_snapshot
+# says how it is marked stale). A stale or missing one is built under the snapshot row's lock, which every change
+# of the school's aggregates also takes: the build sees every change committed before it, and a later change marks
+# the new body stale. After waiting for the lock, a body another request has just built is taken as it is.
+_SNAPSHOT_SQL = "SELECT body FROM coding_ranking_snapshot WHERE {school} AND zone = %(zone)s AND body IS NOT NULL"
+_SNAPSHOT_LOCK_SQL = """
+INSERT INTO coding_ranking_snapshot AS s (organization_id, zone, body) VALUES (%(organization)s, %(zone)s, NULL)
+ON CONFLICT (organization_id) DO UPDATE
+    SET zone = EXCLUDED.zone, body = CASE WHEN s.zone = EXCLUDED.zone THEN s.body END
+RETURNING body
+"""
+_SNAPSHOT_WRITE_SQL = "UPDATE coding_ranking_snapshot SET body = ({json}) WHERE {school} RETURNING body"
+
+
 def coding_ranking_json(filters: RankingFilters, zone: str) -> str:
     """coding_ranking(filters) as a JSON array of objects, its times in the time zone `zone`."""
     per_student, params = _per_student_sql(filters)
-    ranked = _RANKED_SQL.format(per_student=per_student)
+    params |= {"offset": 0, "limit": None, "zone": zone}
+    json_sql = _JSON_SQL.format(ranked=_RANKED_SQL.format(per_student=per_student))
+    whole_school = filters == RankingFilters(organization_id=filters.organization_id)
     with connection.cursor() as cursor:
-        cursor.execute(_JSON_SQL.format(ranked=ranked), {**params, "offset": 0, "limit": None, "zone": zone})
-        return str(cursor.fetchone()[0])
+        if not whole_school:
+            cursor.execute(json_sql, params)
+            return str(cursor.fetchone()[0])
+        school = "organization_id IS NULL" if filters.organization_id is None else "organization_id = %(organization)s"
+        cursor.execute(_SNAPSHOT_SQL.format(school=school), params)
+        if kept := cursor.fetchone():
+            return str(kept[0])
+        with transaction.atomic():
+            cursor.execute(_SNAPSHOT_LOCK_SQL, params)
+            built = cursor.fetchone()[0]
+            if built is None:
+                cursor.execute(_SNAPSHOT_WRITE_SQL.format(json=json_sql, school=school), params)
+                built = cursor.fetchone()[0]
+            return str(built)
 
 
 def coding_ranking_count(filters: RankingFilters) -> int:

@@ -6,6 +6,7 @@ connections really race for it.
 """
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from django.db import connection
@@ -38,3 +39,20 @@ def run_in_parallel[T](jobs: Sequence[Callable[[], T]]) -> list[T]:
     if errors:
         raise errors[0]
     return [results[index] for index in range(len(jobs))]
+
+
+def wait_until_a_backend_waits_on_a_lock_held_by(pid: int, timeout_s: float = 10) -> None:
+    """Until another connection waits on a lock (wait_event_type `Lock`) that backend `pid` holds; fails after the
+    timeout, so a test that means to race really had the second request wait."""
+    deadline = time.monotonic() + timeout_s
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND %s = ANY(pg_blocking_pids(pid))",
+                [pid],
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"no connection waited on the locks of backend {pid} within {timeout_s} s")

@@ -1,7 +1,6 @@
 """A change to a group never writes back a copy read before it: concurrent deletes and changes survive it."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection, transaction
@@ -9,6 +8,7 @@ from django.db import connection, transaction
 from bekrin.core.errors import NotFound
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.services import group_restore, group_soft_delete, group_update
+from bekrin.testing.concurrency import wait_until_a_backend_waits_on_a_lock_held_by
 from bekrin.testing.factories import GroupFactory
 
 
@@ -46,23 +46,6 @@ def test_a_delete_or_restore_with_an_old_copy_keeps_the_schedule_changed_since()
     group_restore(group=stale)
     row = fresh(group)
     assert (row.deleted_at, row.days_of_week, row.display_name) == (None, [2, 4], "Riyaziyyat: 2-4")
-
-
-def wait_until_a_backend_waits_on_a_lock_held_by(pid: int, timeout_s: float = 10) -> None:
-    """Until another connection waits on a lock (wait_event_type `Lock`) that backend `pid` holds; fails after the
-    timeout, so a test that means to race really had the second request wait."""
-    deadline = time.monotonic() + timeout_s
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE wait_event_type = 'Lock' AND %s = ANY(pg_blocking_pids(pid))",
-                [pid],
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.01)
-    raise AssertionError(f"no connection waited on the locks of backend {pid} within {timeout_s} s")
 
 
 @pytest.mark.django_db(transaction=True)
