@@ -333,6 +333,7 @@ def run(submissions: int, students: int) -> None:
             "  its slowest 1%, in Django / in its queries (Server-Timing) of the whole: "
             + ", ".join(
                 f"{check.get('app', 0) * 1000:.0f} / {check.get('db', 0) * 1000:.0f} of {check['total'] * 1000:.0f} ms"
+                f" (sent {check['at'] - check['total'] - burst_start_wall:+.2f} s into the burst)"
                 for check in slowest
             ),
             f"verdict seen − verdict committed ({len(seen_after_commit)} of {len(burst)}): median "

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 # gunicorn's threads per process (config/gunicorn.py); the settings derive the verdict waiting slots from it.
-WEB_THREADS_DEFAULT = 16
+WEB_THREADS_DEFAULT = 48
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

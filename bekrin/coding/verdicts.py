@@ -118,6 +118,7 @@ class _Process:
         self.lock = threading.Lock()
         self.listener: _Listener | None = None
         self.waiting = 0
+        self.submitting = threading.BoundedSemaphore(settings.JUDGE_SUBMITS_AT_ONCE)
 
 
 _process = _Process()
@@ -168,6 +169,31 @@ def _take_slot() -> bool:
 def _give_slot() -> None:
     with _process.lock:
         _process.waiting -= 1
+
+
+class SubmitTurn:
+    """One of the process's JUDGE_SUBMITS_AT_ONCE turns to take a submission in, from the request's authentication
+    to its saved row (never its wait for the verdict). A burst of submits then queues here, asleep, instead of all
+    sharing the process's interpreter (one thread runs Python at a time) and the CPU with every other request:
+    each submit gets them in turn, and a health check or a list arriving meanwhile waits for at most the turns of
+    this process rather than for the whole burst. A submit that has to wait gives its database connection back to
+    the pool first: held while it sleeps, a few of them would leave every other request waiting for one."""
+
+    def __init__(self) -> None:
+        self._held = False
+
+    def take(self) -> None:
+        if not _process.submitting.acquire(blocking=False):
+            if not connection.in_atomic_block:
+                connection.close()
+            _process.submitting.acquire()
+        self._held = True
+
+    def give_back(self) -> None:
+        """Idempotent: the view gives it back before it waits, and again, to be sure, when it answers."""
+        if self._held:
+            self._held = False
+            _process.submitting.release()
 
 
 def wait_for(channel: str, row_id: int, is_final: Callable[[], bool], *, seconds: float) -> bool:

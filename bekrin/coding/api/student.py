@@ -5,6 +5,8 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -32,6 +34,7 @@ from bekrin.coding.selectors import (
     submission_wait_for_verdict,
 )
 from bekrin.coding.services import MAX_CODE_BYTES, submission_create
+from bekrin.coding.verdicts import SubmitTurn
 from bekrin.core.api_base import ApiView, query_params, validated
 from bekrin.core.filters import ListView
 from bekrin.core.roles import STUDENTS
@@ -125,6 +128,16 @@ class SubmitView(ApiView):
 
     allowed_roles = STUDENTS
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # The turn is taken before authentication, which is most of a submit's own work, and given back by post
+        # before it waits for the verdict, or here whatever the request ended with.
+        self.turn = SubmitTurn()
+        self.turn.take()
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            self.turn.give_back()
+
     def visible(self, user: User) -> Any:
         return tasks_visible_to(user)
 
@@ -141,6 +154,7 @@ class SubmitView(ApiView):
     def post(self, request: Request, pk: int) -> Response:
         task = self.get_object()
         submission = submission_create(student=self.actor, task=task, **validated(self, SubmitIn))
+        self.turn.give_back()
         # The worker judges it; this request only watches the row, never runs the code.
         judged = submission_wait_for_verdict(submission_id=submission.pk, seconds=settings.JUDGE_SUBMIT_WAIT_SECONDS)
         fresh = submissions_visible_to(self.actor).select_related("task").get(pk=submission.pk)

@@ -228,3 +228,66 @@ def test_a_real_worker_announces_its_verdict_to_the_long_poll(
     assert time.monotonic() - started < 15
     assert response.status_code == 200
     assert response.json()["status"] == "passed"
+
+
+def turn_is_free() -> bool:
+    """Whether this process's submit turn (JUDGE_SUBMITS_AT_ONCE is 1 here) can be taken now; left as it was."""
+    if not verdicts._process.submitting.acquire(blocking=False):
+        return False
+    verdicts._process.submitting.release()
+    return True
+
+
+@committing
+def test_a_submit_waits_for_its_turn_asleep_and_without_its_database_connection():
+    holder = verdicts.SubmitTurn()
+    holder.take()
+    taken = threading.Event()
+    seen: dict[str, object] = {}
+
+    def second_submit() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")  # as authentication would have
+            turn = verdicts.SubmitTurn()
+            turn.take()
+            seen["connection after the wait"] = connection.connection
+            taken.set()
+            turn.give_back()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=second_submit)
+    thread.start()
+    try:
+        assert not taken.wait(0.3), "the second submit did not wait for the turn"
+    finally:
+        holder.give_back()
+    thread.join(10)
+    assert taken.is_set()
+    assert seen["connection after the wait"] is None
+    holder.give_back()  # a second give-back changes nothing
+    assert turn_is_free()
+
+
+@pytest.mark.django_db
+def test_a_submit_gives_its_turn_back_however_it_ends(personas, api_client_for, monkeypatch, settings):
+    settings.JUDGE_SUBMIT_WAIT_SECONDS = 0
+    client = api_client_for(personas.student)
+    task = TaskFactory(created_by=personas.teacher)
+    submit_url = f"/api/student/coding/tasks/{task.pk}/submissions"
+    assert client.post("/api/student/coding/tasks/987654321/submissions", {"code": "print(1)"}).status_code == 404
+    assert turn_is_free()
+    assert client.post(submit_url, {"code": " "}, format="json").status_code == 400
+    assert turn_is_free()
+    assert api_client_for(personas.teacher).post(submit_url, {"code": "print(1)"}).status_code in (403, 404)
+    assert turn_is_free()
+    assert client.post(submit_url, {"code": SUM_SOLUTION}, format="json").status_code == 202
+    assert turn_is_free()
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug while saving")
+
+    monkeypatch.setattr("bekrin.coding.api.student.submission_create", broken)
+    assert client.post(submit_url, {"code": SUM_SOLUTION}, format="json").status_code == 500
+    assert turn_is_free()
