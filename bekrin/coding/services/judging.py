@@ -176,9 +176,14 @@ def submission_create(*, student: User, task: CodingTask, code: str) -> CodingSu
             [CodingProgress(student_profile=profile, exercise=task, status=ProgressStatus.ATTEMPTED)],
             ignore_conflicts=True,
         )
-        submission_id = submission.pk
-        # robust: a queue hiccup must not turn a saved submission into a 500; the sweeper queues it later.
-        transaction.on_commit(lambda: queue_judging([submission_id]), robust=True)
+        # In the submission's own transaction: the row and its job commit together (one commit, not two, on the
+        # way to the worker), and a worker never sees a job for a row it cannot read. A queue hiccup must not turn
+        # a saved submission into a 500: its savepoint is undone and the sweeper queues the row later.
+        try:
+            with transaction.atomic():
+                queue_judging([submission.pk])
+        except Exception:
+            logger.exception("Could not queue submission %s; the sweeper will", submission.pk)
     return submission
 
 

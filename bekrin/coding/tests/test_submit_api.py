@@ -6,7 +6,9 @@ from datetime import timedelta
 from functools import partial
 
 import pytest
+from django.db import connection
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from bekrin.coding.models import CodingProgress, CodingSubmission
 from bekrin.coding.tests.factories import SUM_SOLUTION, SubmissionFactory, TaskFactory
@@ -158,3 +160,27 @@ def test_parallel_submissions_of_one_student_respect_the_limit_and_number_attemp
     assert outcomes == {"accepted": 10, "throttled": 4}
     attempts = sorted(CodingSubmission.objects.filter(task=task).values_list("attempt_no", flat=True))
     assert attempts == list(range(1, 11))
+
+
+@pytest.mark.django_db
+def test_a_submission_and_its_judge_job_are_saved_together_and_a_queue_failure_keeps_the_submission(
+    personas, api_client_for, settings, monkeypatch
+):
+    settings.JUDGE_SUBMIT_WAIT_SECONDS = 0
+    task = TaskFactory(created_by=personas.teacher)
+    client = api_client_for(personas.student)
+    queued = submit(client, task, SUM_SOLUTION)
+    assert queued.status_code == 202
+    lock = f"coding.submission:{queued.json()['id']}"
+    assert ProcrastinateJob.objects.filter(queueing_lock=lock, status="todo").count() == 1
+
+    def queue_down(*args, **kwargs):
+        with connection.cursor() as cursor:  # the job's insert failing inside the transaction, as a real one would
+            cursor.execute("SELECT 1/0")
+
+    monkeypatch.setattr("bekrin.coding.services.judging.queue_judging", queue_down)
+    kept = submit(client, task, SUM_SOLUTION)
+    assert kept.status_code == 202
+    row = CodingSubmission.objects.get(pk=kept.json()["id"])
+    assert (row.status, row.attempt_no) == ("pending", 2)
+    assert not ProcrastinateJob.objects.filter(queueing_lock=f"coding.submission:{row.pk}").exists()
