@@ -37,6 +37,8 @@ POLL_SECONDS = 0.5
 RECONNECT_FIRST_SECONDS = 0.1
 RECONNECT_MAX_SECONDS = 5.0
 LISTENER_THREAD = "verdict-listener"
+# A burst of 40 submits waits its turns for about half a second (bench/submit_burst.py); this is far beyond it.
+SUBMIT_TURN_SECONDS = 5.0
 
 
 def announce(channel: str, row_id: int) -> None:
@@ -177,7 +179,9 @@ class SubmitTurn:
     sharing the process's interpreter (one thread runs Python at a time) and the CPU with every other request:
     each submit gets them in turn, and a health check or a list arriving meanwhile waits for at most the turns of
     this process rather than for the whole burst. A submit that has to wait gives its database connection back to
-    the pool first: held while it sleeps, a few of them would leave every other request waiting for one."""
+    the pool first: held while it sleeps, a few of them would leave every other request waiting for one. A turn
+    not free within SUBMIT_TURN_SECONDS (a submit stuck in its turn) is not waited for longer: the submit goes
+    ahead without one."""
 
     def __init__(self) -> None:
         self._held = False
@@ -186,7 +190,11 @@ class SubmitTurn:
         if not _process.submitting.acquire(blocking=False):
             if not connection.in_atomic_block:
                 connection.close()
-            _process.submitting.acquire()
+            if not _process.submitting.acquire(timeout=SUBMIT_TURN_SECONDS):
+                logger.warning(
+                    "No submit turn came free in %s s; this submit goes ahead without one", SUBMIT_TURN_SECONDS
+                )
+                return
         self._held = True
 
     def give_back(self) -> None:

@@ -270,6 +270,22 @@ def test_a_submit_waits_for_its_turn_asleep_and_without_its_database_connection(
     assert turn_is_free()
 
 
+def test_a_submit_goes_ahead_without_a_turn_none_came_free_for(monkeypatch):
+    monkeypatch.setattr(verdicts, "SUBMIT_TURN_SECONDS", 0.2)
+    stuck = verdicts.SubmitTurn()
+    stuck.take()
+    try:
+        started = time.monotonic()
+        late = verdicts.SubmitTurn()
+        late.take()
+        assert 0.2 <= time.monotonic() - started < 2
+        late.give_back()  # it holds none, so this frees nothing
+        assert not turn_is_free()
+    finally:
+        stuck.give_back()
+    assert turn_is_free()
+
+
 @pytest.mark.django_db
 def test_a_submit_gives_its_turn_back_however_it_ends(personas, api_client_for, monkeypatch, settings):
     settings.JUDGE_SUBMIT_WAIT_SECONDS = 0
