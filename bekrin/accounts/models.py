@@ -154,4 +154,5 @@ class UserSearchText(models.Model):
         return self.folded
 
 
-PEOPLE_SEARCH = FoldedTextTable(UserSearchText, row="user")
+# Not organization_id: NULL for the school without an organization, where an equality would find nobody.
+PEOPLE_SEARCH = FoldedTextTable(UserSearchText, row="user", copies=("role",))

@@ -6,7 +6,7 @@ The seed's Django app was called `tests`; it is `assessments` here so it cannot 
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,6 +123,11 @@ class TestAttempt(TenantModel):
         verbose_name = _("test attempt")
         verbose_name_plural = _("test attempts")
         constraints = [enum_check("status", AttemptStatus.values)]
+        indexes = [
+            # The teacher's attempts list (bekrin.assessments.selectors.test_attempts) walks a test's newest attempts
+            # and stops at the page; by test_id alone it joined and sorted every attempt of the test.
+            models.Index(F("test"), F("started_at").desc(), F("id").desc(), name="test_attempt_test_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.test.title} · {self.student.full_name} ({self.get_status_display()})"

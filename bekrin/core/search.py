@@ -62,13 +62,17 @@ class FoldedTextTable:
     """A table that keeps, for each row of the searched model, its search text folded (`folded`) and the trigrams
     of that text's words (`grams`, a text[] with a GIN index), kept by a trigger. A word is found in a row whose
     grams hold every trigram of the word (the index narrows to those) and whose folded text holds the word (the
-    exact substring test, as Folded's). `row` names the table's key to the searched model."""
+    exact substring test, as Folded's). `row` names the table's key to the searched model; `copies` the columns
+    (never NULL) that the table copies from its row: each is compared to the row's, so the planner carries a
+    constant the query puts on the row (a role) into the table's scan and drops other rows before any join."""
 
-    def __init__(self, model: Any, row: str) -> None:
-        self.model, self.row = model, row
+    def __init__(self, model: Any, row: str, copies: Sequence[str] = ()) -> None:
+        self.model, self.row, self.copies = model, row, tuple(copies)
 
     def matches(self, word: str) -> Q:
-        texts = self.model.objects.filter(folded__contains=word, **{self.row: OuterRef("pk")})
+        texts = self.model.objects.filter(
+            folded__contains=word, **{self.row: OuterRef("pk")}, **{column: OuterRef(column) for column in self.copies}
+        )
         grams = trigrams(word)
         if grams:
             texts = texts.filter(grams__contains=grams)
