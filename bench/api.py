@@ -75,6 +75,7 @@ ENDPOINTS = [
     Endpoint("teacher: coding tasks", "teacher", "/api/teacher/coding/tasks"),
     Endpoint("teacher: coding submissions", "teacher", "/api/teacher/coding/submissions"),
     Endpoint("teacher: coding ranking", "teacher", "/api/teacher/coding/ranking"),
+    Endpoint("teacher: coding ranking, page 1", "teacher", "/api/teacher/coding/ranking?page=1"),
     Endpoint("teacher: tests", "teacher", "/api/teacher/tests"),
     Endpoint("teacher: test attempts", "teacher", "/api/teacher/tests/{test}/attempts"),
     Endpoint("student: attendance", "student", "/api/student/attendance"),

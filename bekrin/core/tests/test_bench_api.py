@@ -18,9 +18,9 @@ ENDPOINTS = {
     "health/live (floor)", "health", "teacher: students", "teacher: students ?search=", "teacher: student detail",
     "teacher: parents", "teacher: groups", "teacher: group detail", "teacher: attendance month grid",
     "teacher: payments", "teacher: coding tasks", "teacher: coding submissions", "teacher: coding ranking",
-    "teacher: tests", "teacher: test attempts", "student: attendance", "student: payments", "student: coding tasks",
-    "student: coding submissions", "student: tests", "parent: dashboard", "parent: child attendance",
-    "parent: child payments", "parent: child tests",
+    "teacher: coding ranking, page 1", "teacher: tests", "teacher: test attempts", "student: attendance",
+    "student: payments", "student: coding tasks", "student: coding submissions", "student: tests",
+    "parent: dashboard", "parent: child attendance", "parent: child payments", "parent: child tests",
 }  # fmt: skip
 
 
