@@ -168,7 +168,7 @@ ORDER BY p.total_points DESC, p.solved_count DESC, p.last_solved_at ASC NULLS LA
 LIMIT %(limit)s OFFSET %(offset)s
 """
 
-_COUNT_SQL = "SELECT COUNT(*) FROM ({per_student}) p WHERE p.attempts > 0"
+_COUNT_SQL = "SELECT COUNT(*) FROM (SELECT 1 FROM ({per_student}) p WHERE p.attempts > 0 LIMIT %(at_most)s) c"
 
 # A (student, task) is solved in the filters when one of its rows has a pass: the earliest is its solve.
 _SUMMED_SQL = """
@@ -295,22 +295,24 @@ def coding_ranking_json(filters: RankingFilters, zone: str) -> str:
             return str(built)
 
 
-def coding_ranking_count(filters: RankingFilters) -> int:
+def coding_ranking_count(filters: RankingFilters, *, at_most: int | None = None) -> int:
+    """How many students the ranking lists, counting no further than `at_most` when given."""
     per_student, params = _per_student_sql(filters)
     with connection.cursor() as cursor:
-        cursor.execute(_COUNT_SQL.format(per_student=per_student), params)
+        cursor.execute(_COUNT_SQL.format(per_student=per_student), {**params, "at_most": at_most})
         return int(cursor.fetchone()[0])
 
 
 class RankingPages:
-    """The ranking as the paginator reads a sequence (bekrin/core/pagination.py): its length, a count over the
-    aggregates, and a slice, the ranked rows of one page; each is one query."""
+    """The ranking as the paginator reads it (bekrin/core/pagination.py, CountedRows): a count over the aggregates
+    that stops where the page's count would no longer be given, and a slice, the ranked rows of one page; each is
+    one query."""
 
     def __init__(self, filters: RankingFilters) -> None:
         self.filters = filters
 
-    def __len__(self) -> int:
-        return coding_ranking_count(self.filters)
+    def count_at_most(self, limit: int) -> int:
+        return coding_ranking_count(self.filters, at_most=limit)
 
     def __getitem__(self, part: slice) -> list[RankingRow]:
         start, stop, _step = part.indices(MAX_RANKING_ROWS)

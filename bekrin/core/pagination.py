@@ -7,7 +7,7 @@ The page is read with one row more than it shows (that row says whether there is
 at most COUNT_LIMIT + 1 rows, so it is exact up to COUNT_LIMIT and null above."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
@@ -19,10 +19,25 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 COUNT_LIMIT = 1000
 
 
-def bounded_count(rows: QuerySet | Sequence[Any]) -> int | None:
+class CountedRows(Protocol):
+    """Rows a list reads by itself rather than through a queryset (the coding ranking): a slice of them, and their
+    number counted no further than a limit."""
+
+    def __getitem__(self, part: slice) -> list[Any]: ...
+
+    def count_at_most(self, limit: int) -> int: ...
+
+
+def bounded_count(rows: QuerySet | CountedRows | Sequence[Any]) -> int | None:
     """The number of rows when at most COUNT_LIMIT, else None: of a queryset a count over a LIMIT COUNT_LIMIT + 1
-    subquery (without its order: the order changes no count, and may cost a sort); of a sequence its length."""
-    found = rows.order_by()[: COUNT_LIMIT + 1].count() if isinstance(rows, QuerySet) else len(rows)
+    subquery (without its order: the order changes no count, and may cost a sort); of CountedRows their count at
+    most COUNT_LIMIT + 1; of a sequence its length."""
+    if isinstance(rows, QuerySet):
+        found = rows.order_by()[: COUNT_LIMIT + 1].count()
+    elif isinstance(rows, Sequence):
+        found = len(rows)
+    else:
+        found = rows.count_at_most(COUNT_LIMIT + 1)
     return found if found <= COUNT_LIMIT else None
 
 

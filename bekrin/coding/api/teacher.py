@@ -472,6 +472,6 @@ class RankingView(ApiView):
         if not paging:
             body = coding_ranking_json(filters, timezone.get_current_timezone_name())
             return HttpResponse(body, content_type="application/json")
-        # The paginator takes a sequence, as RankingPages is (a length and slices); its rows are RankingRows.
+        # The paginator takes CountedRows, as RankingPages is (a bounded count and slices); its rows are RankingRows.
         page: list[RankingRow] = self.paginate_queryset(RankingPages(filters)) or []  # type: ignore[arg-type,assignment]
         return self.get_paginated_response([ranking_row(row) for row in page])

@@ -194,6 +194,17 @@ def test_a_bad_page_is_a_400_naming_it(personas, api_client_for, school, params,
     assert response.json()["error"]["fields"].keys() == {field}
 
 
+@pytest.mark.parametrize(("limit", "count"), [(4, 4), (3, None)])
+def test_a_pages_count_of_the_ranking_is_exact_up_to_the_limit_and_null_above(
+    personas, api_client_for, school, monkeypatch, limit, count
+):
+    monkeypatch.setattr("bekrin.core.pagination.COUNT_LIMIT", limit)  # the school ranks 4 students
+    with CaptureQueriesContext(connection) as queries:
+        body = api_client_for(personas.teacher).get(URL, {"page": 1, "page_size": 2}).json()
+    assert (body["count"], len(body["results"])) == (count, 2)
+    assert any(f"LIMIT {limit + 1}" in query["sql"] for query in queries), "the count stops after the limit"
+
+
 def test_a_page_past_the_last_is_a_404_as_on_every_list(personas, api_client_for, school):
     assert api_client_for(personas.teacher).get(URL, {"page": 3, "page_size": 2}).status_code == 404
 
