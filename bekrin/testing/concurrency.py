@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 def run_in_parallel[T](jobs: Sequence[Callable[[], T]]) -> list[T]:
@@ -56,3 +56,51 @@ def wait_until_a_backend_waits_on_a_lock_held_by(pid: int, timeout_s: float = 10
                 return
             time.sleep(0.01)
     raise AssertionError(f"no connection waited on the locks of backend {pid} within {timeout_s} s")
+
+
+def second_waits_for_first[T](first: Callable[[], object], second: Callable[[], T]) -> T:
+    """Runs `first` in a transaction of its own thread and keeps that transaction open; then runs `second` in
+    another thread, waits until `second` waits on a lock `first` holds (failing if it never does), lets `first`
+    commit, and returns what `second` returned. So a test shows that the second request really waited for the
+    first, not merely ran after it. An error of either thread is re-raised here."""
+    holding, release = threading.Event(), threading.Event()
+    first_backend: list[int] = []
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run_first() -> None:
+        try:
+            with transaction.atomic():
+                first()
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    first_backend.append(cursor.fetchone()[0])
+                holding.set()
+                release.wait(10)  # its locks stay held until the test thread lets this transaction commit
+        except BaseException as error:  # re-raised in the test's thread below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def run_second() -> None:
+        try:
+            holding.wait(10)
+            results.append(second())
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert holding.wait(10), errors
+        wait_until_a_backend_waits_on_a_lock_held_by(first_backend[0])
+    finally:
+        release.set()
+    for thread in threads:
+        thread.join(20)
+    if errors:
+        raise errors[0]
+    return results[0]

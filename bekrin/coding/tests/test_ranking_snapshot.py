@@ -2,10 +2,9 @@
 change of the aggregates answers the change, and a build never misses a change committed while it waited."""
 
 import json
-import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bekrin.accounts.services import user_update
@@ -13,7 +12,7 @@ from bekrin.coding.models import CodingSubmission, RankingSnapshot, SubmissionSt
 from bekrin.coding.selectors import RankingFilters, coding_ranking, coding_ranking_json
 from bekrin.coding.tests.factories import SubmissionFactory, TaskFactory
 from bekrin.students.services import student_soft_delete
-from bekrin.testing.concurrency import wait_until_a_backend_waits_on_a_lock_held_by
+from bekrin.testing.concurrency import second_waits_for_first
 from bekrin.testing.factories import StudentFactory
 
 ZONE = "Asia/Baku"
@@ -102,45 +101,10 @@ def test_a_build_waits_for_a_verdict_being_committed_and_counts_it(personas):
     student = StudentFactory(full_name="Cavid")
     pending = SubmissionFactory(task=task, student=student, status=SubmissionStatus.PENDING)
     filters = RankingFilters(personas.teacher.organization_id)
-    holding, release = threading.Event(), threading.Event()
-    verdict_backend: list[int] = []
-    errors: list[BaseException] = []
-    read: list[str] = []
-
-    def verdict() -> None:
-        try:
-            with transaction.atomic():
-                CodingSubmission.objects.filter(pk=pending.pk).update(status=SubmissionStatus.PASSED)
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_backend_pid()")
-                    verdict_backend.append(cursor.fetchone()[0])
-                holding.set()
-                release.wait(10)  # committed only once the reader waits on its lock
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    def reader() -> None:
-        try:
-            holding.wait(10)
-            read.append(coding_ranking_json(filters, ZONE))
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=verdict), threading.Thread(target=reader)]
-    for thread in threads:
-        thread.start()
-    try:
-        assert holding.wait(10), errors
-        wait_until_a_backend_waits_on_a_lock_held_by(verdict_backend[0])
-    finally:
-        release.set()
-    for thread in threads:
-        thread.join(20)
-    assert not errors, errors
-    [row] = json.loads(read[0])
+    read = second_waits_for_first(
+        lambda: CodingSubmission.objects.filter(pk=pending.pk).update(status=SubmissionStatus.PASSED),
+        lambda: coding_ranking_json(filters, ZONE),
+    )
+    [row] = json.loads(read)
     assert (row["full_name"], row["solved_count"], row["total_points"]) == ("Cavid", 1, 10)
     assert json.loads(coding_ranking_json(filters, ZONE)) == [row]
