@@ -202,6 +202,8 @@ JUDGE_WAITING_REQUESTS = env_int("JUDGE_WAITING_REQUESTS", max(1, env_int("WEB_T
 # At most this many submits of one web process are saved at once (bekrin/coding/verdicts.py, submit_turn); the
 # others wait their turn asleep, so a burst of submits leaves the interpreter to the other requests.
 JUDGE_SUBMITS_AT_ONCE = env_int("JUDGE_SUBMITS_AT_ONCE", 1)
+if JUDGE_SUBMITS_AT_ONCE < 1:
+    raise ImproperlyConfigured(f"JUDGE_SUBMITS_AT_ONCE={JUDGE_SUBMITS_AT_ONCE} lets no submit in: at least 1.")
 # The longest a client's long poll of a submission (`?wait=`, at most 25 s) is held.
 JUDGE_LONG_POLL_SECONDS = env_int("JUDGE_LONG_POLL_SECONDS", 25)
 CODING_SUBMISSIONS_PER_MINUTE = env_int("CODING_SUBMISSIONS_PER_MINUTE", 10)
