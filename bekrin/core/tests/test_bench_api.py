@@ -12,7 +12,18 @@ from bekrin.testing.server import ROOT
 
 pytestmark = pytest.mark.server
 
-ROW = re.compile(r"^\| (?P<endpoint>[^|]+) \| (?P<school>big|seed) \| (?P<clients>\d+) \|(?P<rest>.*)\|$")
+SAME_ROWS = "big, seed's page size"
+ROW = re.compile(
+    r"^\| (?P<endpoint>[^|]+) \| (?P<school>big|seed|big, seed's page size) \| (?P<clients>\d+) \|(?P<rest>.*)\|$"
+)
+# The lists of ENDPOINTS (paginated answers): each is asked of the big school also with the seed's page size.
+PAGES = {
+    "teacher: students", "teacher: students ?search=", "teacher: parents", "teacher: groups", "teacher: payments",
+    "teacher: coding tasks", "teacher: coding submissions", "teacher: coding ranking, page 1", "teacher: tests",
+    "teacher: test attempts", "student: payments", "student: coding tasks",
+    "student: coding submissions", "student: tests", "parent: dashboard", "parent: child payments",
+    "parent: child tests",
+}  # fmt: skip
 # bench/api.py's ENDPOINTS, by name: the table must have a row for each (a dropped endpoint fails here).
 ENDPOINTS = {
     "health/live (floor)", "health", "teacher: students", "teacher: students ?search=", "teacher: student detail",
@@ -41,7 +52,7 @@ def test_bench_api_measures_every_endpoint_of_a_small_generated_school():
     # Each row is printed as measured and again in the final table.
     assert {(row["endpoint"], row["school"], row["clients"]) for row in rows} == {
         (endpoint, school, clients) for endpoint in ENDPOINTS for school in ("big", "seed") for clients in ("1", "8")
-    }
+    } | {(endpoint, SAME_ROWS, "1") for endpoint in PAGES}
     for row in rows:
         req_s, p50, p95, queries, sql_ms, _app, _db, statuses = [cell.strip() for cell in row["rest"].split("|")]
         assert re.fullmatch(r"200×\d+", statuses), row
