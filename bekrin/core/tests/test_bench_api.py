@@ -10,11 +10,14 @@ import pytest
 
 from bekrin.testing.server import ROOT
 
+sys.path.insert(0, str(ROOT / "bench"))
+
+from api import SAME_ROWS
+
 pytestmark = pytest.mark.server
 
-SAME_ROWS = "big, seed's page size"
 ROW = re.compile(
-    r"^\| (?P<endpoint>[^|]+) \| (?P<school>big|seed|big, seed's page size) \| (?P<clients>\d+) \|(?P<rest>.*)\|$"
+    rf"^\| (?P<endpoint>[^|]+) \| (?P<school>big|seed|{re.escape(SAME_ROWS)}) \| (?P<clients>\d+) \|(?P<rest>.*)\|$"
 )
 # The lists of ENDPOINTS (paginated answers): each is asked of the big school also with the seed's page size.
 PAGES = {
