@@ -287,11 +287,15 @@ class RankingSnapshot(models.Model):
     """Extension table: per school, the whole-school ranking as the JSON the API answers (its times written in
     `zone`), so a read between two changes costs one row rather than formatting 10,000. `body` is NULL when
     stale: a trigger of migration 0006_ranking_snapshot sets it so in every transaction that changes the
-    school's coding_ranking_student rows, and the next read writes it again (bekrin.coding.selectors)."""
+    school's coding_ranking_student rows, and the next read writes it again (bekrin.coding.selectors). `version`
+    is drawn at random for each body written, so that a process keeping a copy of a body reads the version rather
+    than the body; a random one is never drawn again, not after a rolled-back build, a restored backup or in
+    another database."""
 
     organization_id = models.BigIntegerField(null=True)
     zone = models.CharField(max_length=64)
     body = models.TextField(null=True)
+    version = models.UUIDField(null=True)
 
     class Meta:
         db_table = "coding_ranking_snapshot"

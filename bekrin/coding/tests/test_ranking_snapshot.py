@@ -2,6 +2,7 @@
 change of the aggregates answers the change, and a build never misses a change committed while it waited."""
 
 import json
+import uuid
 
 import pytest
 from django.db import connection
@@ -51,6 +52,17 @@ def test_a_read_between_changes_is_one_query_of_the_kept_json(school):
     assert again == first
     assert len(queries) == 1
     assert "coding_ranking_snapshot" in queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_a_process_reads_the_body_again_only_when_its_version_changed(school):
+    organization_id = school["filters"].organization_id
+    first = coding_ranking_json(school["filters"], ZONE)
+    kept = RankingSnapshot.objects.filter(organization_id=organization_id)
+    kept.update(body="[]")  # the version is the same: this process answers its own copy
+    assert coding_ranking_json(school["filters"], ZONE) == first
+    kept.update(body="[]", version=uuid.uuid4())  # as another process's build writes it
+    assert coding_ranking_json(school["filters"], ZONE) == "[]"
 
 
 @pytest.mark.django_db
