@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from rest_framework import serializers, status
@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from bekrin.accounts.models import User
 from bekrin.accounts.selectors import parent_children, user_for_me, user_profile_fields
-from bekrin.accounts.services import auth_login, auth_logout
+from bekrin.accounts.services import auth_login, auth_logout, password_change
 from bekrin.core.api_base import ApiView, PublicApiView
 from bekrin.core.roles import ANY_ROLE, Role
 from bekrin.core.serializers import PersonRefOut
@@ -109,3 +109,27 @@ class MeView(ApiView):
     @extend_schema(responses={200: MeOut}, summary="The logged-in user with the role's profile")
     def get(self, request: Request) -> Response:
         return Response(me_payload(self.actor))
+
+
+class PasswordChangeIn(serializers.Serializer):
+    current_password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, help_text="The new password")
+
+
+class PasswordChangeView(ApiView):
+    """Any user changes their own password. The current one is checked as a login is (a wrong one is a 400 on
+    `current_password` and counts towards the login lockout, 429 once locked); the new one must pass the password
+    rules (400 `weak_password` on `password`). Every other token and session of the user ends; the token in use
+    stays valid."""
+
+    allowed_roles = ANY_ROLE
+
+    @extend_schema(request=PasswordChangeIn, responses={204: None}, summary="Change my password")
+    def post(self, request: Request) -> Response:
+        data = PasswordChangeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        keep = request.auth if isinstance(request.auth, AuthToken) else None
+        password_change(request=request._request, user=self.actor, keep_token=keep, **data.validated_data)
+        if keep is None:
+            update_session_auth_hash(request._request, self.actor)
+        return Response(status=status.HTTP_204_NO_CONTENT)

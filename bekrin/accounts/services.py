@@ -1,7 +1,8 @@
 """Login and logout: token issue and revocation, with brute-force protection from django-axes. Creating and
 changing users: one email is one account; a chosen password passes Django's validators and is hashed with the
 default (Argon2) hasher; without one, an initial password is generated as for bulk imports (bekrin.accounts.hashers).
-A changed password ends every login made with the old one (`user_update`).
+A changed password ends every login made with the old one (`user_update`), except the one of a person who
+changed their own (`password_change`).
 """
 
 from typing import Any, TypedDict
@@ -30,6 +31,16 @@ class TooManyAttempts(DomainError):
     code = ErrorCode.TOO_MANY_ATTEMPTS
 
 
+def _authenticated(*, request: HttpRequest, email: str, password: str) -> User | None:
+    """The user of these credentials, or None; refused while the (email, address) or the address is locked out,
+    and a failure counts towards the lock (axes listens to authenticate's failure signal)."""
+    credentials = {"email": normalize_email(email)}
+    if AxesProxyHandler.is_locked(request, credentials):
+        raise TooManyAttempts(_("Too many failed logins. Try again later."))
+    user = authenticate(request, email=credentials["email"], password=password)
+    return user if isinstance(user, User) else None
+
+
 def auth_login(*, request: HttpRequest, email: str, password: str) -> tuple[AuthToken, str]:
     """A new token for valid credentials. Wrong email and wrong password fail alike.
 
@@ -39,11 +50,8 @@ def auth_login(*, request: HttpRequest, email: str, password: str) -> tuple[Auth
     bekrin/accounts/lockout.py), so spraying guesses over many accounts is stopped too: a school behind one
     address shares that second count.
     """
-    credentials = {"email": normalize_email(email)}
-    if AxesProxyHandler.is_locked(request, credentials):
-        raise TooManyAttempts(_("Too many failed logins. Try again later."))
-    user = authenticate(request, email=credentials["email"], password=password)
-    if not isinstance(user, User):
+    user = _authenticated(request=request, email=email, password=password)
+    if user is None:
         raise DomainError(_("Email or password is wrong."), code=ErrorCode.INVALID_CREDENTIALS)
     instance, token = AuthToken.objects.create(user=user)
     update_last_login(User, user)
@@ -147,15 +155,14 @@ def user_create(
         return user, generated
 
 
-def user_update(*, user: User, changes: UserChanges) -> User:
+def user_update(*, user: User, changes: UserChanges, keep_token: AuthToken | None = None) -> User:
     """Apply the given changes, writing only the fields that really changed.
 
-    Every path that changes a password comes here. A new password revokes every token of the user, the caller's
-    included: the API has no self-service password change, so the one who changes a password (staff) is never the
-    one whose logins end, and a user whose password changed logs in again with the new one. Sessions need no
-    revoking: Django keeps a digest of the password hash in each session and refuses one whose digest no longer
-    matches (a view that keeps its own session, as the admin's password form does, calls
-    `update_session_auth_hash` itself).
+    Every path that changes a password comes here. A new password revokes every token of the user but
+    `keep_token` (the one a person changing their own password is using: `password_change`), so a user whose
+    password staff changed logs in again with the new one. Sessions need no revoking: Django keeps a digest of
+    the password hash in each session and refuses one whose digest no longer matches (a view that keeps its own
+    session, as the web app's and the admin's password forms do, calls `update_session_auth_hash` itself).
     """
     values: dict[str, Any] = {}
     if "email" in changes:
@@ -175,5 +182,23 @@ def user_update(*, user: User, changes: UserChanges) -> User:
         if changed:
             _save_unique_email(user, [*changed, "updated_at"])
         if "password" in changed:
-            AuthToken.objects.filter(user=user).delete()
+            revoked = AuthToken.objects.filter(user=user)
+            if keep_token is not None:
+                revoked = revoked.exclude(pk=keep_token.pk)
+            revoked.delete()
     return user
+
+
+def password_change(
+    *, request: HttpRequest, user: User, current_password: str, password: str, keep_token: AuthToken | None = None
+) -> User:
+    """A person changes their own password: the current one is checked as a login is (a wrong one counts towards
+    the same lockout, 400 on `current_password`), the new one must pass the password rules (400 on `password`).
+    Every other login of theirs ends: tokens but `keep_token`, and sessions (their digest no longer matches)."""
+    if _authenticated(request=request, email=user.email, password=current_password) != user:
+        message = _("The current password is wrong.")
+        raise DomainError(message, code=ErrorCode.INVALID_CREDENTIALS, fields={"current_password": [message]})
+    if current_password == password:
+        message = _("The new password is the same as the current one.")
+        raise DomainError(message, code=ErrorCode.WEAK_PASSWORD, fields={"password": [message]})
+    return user_update(user=user, changes={"password": password}, keep_token=keep_token)
