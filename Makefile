@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test test-fast fuzz check lint types migrations-check setup system-deps migrate db-stop test-db-stop bench clean messages backup restore
+.PHONY: assets run serve test test-fast fuzz check lint types migrations-check setup system-deps migrate db-stop test-db-stop bench clean messages backup restore
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && $$python -m venv $(VENV)
@@ -91,6 +91,11 @@ check: lint types migrations-check test
 # Every benchmark, even after one misses or crashes; each figure beside its target, then the misses (bench/_run.py).
 bench: setup
 	DEBUG=true $(PY) bench/_run.py
+
+# Rebuilds the web app's JavaScript and CSS (bekrin/web/static/web/, committed, so a clone needs no Node) from the
+# exact npm versions of assets/package.json; assets/.npmrc keeps npm from writing a lock file.
+assets:
+	cd assets && npm install --no-save --ignore-scripts && npm run build
 
 # Refresh the translation catalogues after changing messages; the compiled .mo files are committed so a machine
 # without gettext serves translations too.

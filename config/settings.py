@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from config import embedded_db
 from config.env import WEB_THREADS_DEFAULT, env_bool, env_float, env_int, env_list, env_str
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "pgtrigger",
     "pghistory",
+    "django_htmx",
     # The app order: an app imports only the ones before it (bekrin/core/tests/test_layering.py).
     "bekrin.core",
     "bekrin.accounts",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "bekrin.assessments",
     "bekrin.audit",  # after the feature apps: it tracks their models
     "bekrin.parents",
+    "bekrin.web",  # the web app for teachers, students and parents: pages over the apps' services and selectors
     "bekrin.devdata",  # `manage.py seed_dev`
 ]
 
@@ -68,7 +71,7 @@ MIDDLEWARE = [
     "bekrin.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "bekrin.web.locale.SchoolLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 # Only requests that may write carry the audit context: a read changes nothing, and loading its user early is a
 # query (and a pool wait) for nothing.
@@ -94,6 +99,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -120,6 +127,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The web app's login page is its front door (bekrin/web); the admin keeps its own.
+LOGIN_URL = "web:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out (email, address) pairs before any password check
     "django.contrib.auth.backends.ModelBackend",
@@ -314,6 +323,22 @@ LOGGING = {
         "procrastinate": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
+}
+
+# Content Security Policy (Django's own, on every response): scripts and styles only from our static files, and an
+# inline one only with the response's nonce; nothing from another host. The API docs page, whose Swagger UI runs
+# an inline script of drf-spectacular's, gets its own policy (bekrin/core/api_base.py, DocsView).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
 }
 
 # Production hardening: `manage.py check --deploy` must report nothing when DEBUG is off.

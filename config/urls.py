@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.generic import RedirectView
 
 from bekrin.core.api import ApiIndexView, HealthView, LivenessView, ReadinessView
 from bekrin.core.api_base import DocsView, SchemaView
 
 handler400 = "bekrin.core.errors.json_bad_request"
-handler404 = "bekrin.core.errors.json_not_found"
-handler500 = "bekrin.core.errors.json_server_error"
+handler403 = "bekrin.web.views.account.forbidden"
+handler404 = "bekrin.web.views.account.not_found"
+handler500 = "bekrin.web.views.account.server_error"
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("", ApiIndexView.as_view(), name="api-index"),
@@ -28,8 +28,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    # The web app will own `/`; until it lands, a person who opens the server finds the API's documentation.
-    path("", RedirectView.as_view(pattern_name="docs"), name="home"),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),
+    path("", include("bekrin.web.urls")),
 ]

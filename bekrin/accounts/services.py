@@ -8,7 +8,7 @@ changed their own (`password_change`).
 from typing import Any, TypedDict
 
 from axes.handlers.proxy import AxesProxyHandler
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
@@ -41,6 +41,21 @@ def _authenticated(*, request: HttpRequest, email: str, password: str) -> User |
     return user if isinstance(user, User) else None
 
 
+def _logged_in_user(*, request: HttpRequest, email: str, password: str) -> User:
+    user = _authenticated(request=request, email=email, password=password)
+    if user is None:
+        raise DomainError(_("Email or password is wrong."), code=ErrorCode.INVALID_CREDENTIALS)
+    return user
+
+
+def auth_session_login(*, request: HttpRequest, email: str, password: str) -> User:
+    """The web app's login: the same checks and lockout as auth_login, then a session (a new session key and CSRF
+    token, Django's login) instead of a token."""
+    user = _logged_in_user(request=request, email=email, password=password)
+    login(request, user)
+    return user
+
+
 def auth_login(*, request: HttpRequest, email: str, password: str) -> tuple[AuthToken, str]:
     """A new token for valid credentials. Wrong email and wrong password fail alike.
 
@@ -50,9 +65,7 @@ def auth_login(*, request: HttpRequest, email: str, password: str) -> tuple[Auth
     bekrin/accounts/lockout.py), so spraying guesses over many accounts is stopped too: a school behind one
     address shares that second count.
     """
-    user = _authenticated(request=request, email=email, password=password)
-    if user is None:
-        raise DomainError(_("Email or password is wrong."), code=ErrorCode.INVALID_CREDENTIALS)
+    user = _logged_in_user(request=request, email=email, password=password)
     instance, token = AuthToken.objects.create(user=user)
     update_last_login(User, user)
     return instance, token

@@ -116,7 +116,7 @@ class ParentChildrenView(ListView, ChildView):
     def get(self, request: Request) -> Response:
         children = self.paginate_queryset(self.filter_list(student_rows(self.get_queryset())))
         assert children is not None  # pagination is on for every list (settings.REST_FRAMEWORK)
-        cards = children_dashboard(parent=self.actor, children=children, today=timezone.localdate())
+        cards = children_dashboard(viewer=self.actor, children=children, today=timezone.localdate())
         return self.get_paginated_response(ChildCardOut(cards, many=True).data)
 
 

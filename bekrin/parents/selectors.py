@@ -94,11 +94,12 @@ def coding_summaries(student_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     return {student_id: found.get(student_id, {"solved_count": 0, "total_points": 0}) for student_id in ids}
 
 
-def children_dashboard(*, parent: User, children: list[User], today: date) -> list[ChildSummary]:
-    """The dashboard card of each child of the page: four queries for all of them together."""
+def children_dashboard(*, viewer: User, children: list[User], today: date) -> list[ChildSummary]:
+    """The dashboard card of each child of the page, as `viewer` (their parent, or a student for themself) may
+    see it: four queries for all of them together."""
     ids = [child.pk for child in children]
-    attendance = attendance_summaries(attendance_records_visible_to(parent), ids, dashboard_periods(today))
-    payments = recent_payments(payments_visible_to(parent), ids, limit=RECENT)
+    attendance = attendance_summaries(attendance_records_visible_to(viewer), ids, dashboard_periods(today))
+    payments = recent_payments(payments_visible_to(viewer), ids, limit=RECENT)
     coding = coding_summaries(ids)
     tests = student_recent_results(ids, limit=RECENT)
     return [

@@ -50,3 +50,12 @@ def parent_rows(visible: QuerySet[User]) -> QuerySet[User]:
             )
         )
     )
+
+
+def students_in_debt(visible: QuerySet[User], *, limit: int) -> list[User]:
+    """The students whose balance is below zero, the largest debt first (a teacher's home)."""
+    return list(
+        visible.filter(student_profile__balance__lt=0)
+        .select_related("student_profile")
+        .order_by("student_profile__balance", "id")[:limit]
+    )

@@ -34,6 +34,7 @@ APP_ORDER = (
     "assessments",
     "audit",  # records the apps above
     "parents",  # the parents' dashboard: reads attendance, payments, coding and assessments
+    "web",  # the web app's pages: read through every app's selectors, write through its services
     "devdata",  # `manage.py seed_dev`: writes through every app
 )
 TEST_SUPPORT = "testing"  # bekrin/testing

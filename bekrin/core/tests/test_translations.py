@@ -19,10 +19,14 @@ def _joined(quoted: str) -> str:
     return "".join(ast.literal_eval(line.strip()) for line in quoted.strip().splitlines())
 
 
+def _live() -> str:
+    """The catalogue without its obsolete (`#~`) entries."""
+    return "\n".join(line for line in CATALOGUE.read_text().splitlines() if not line.startswith("#~")) + "\n"
+
+
 def _entries() -> list[tuple[str, str, bool]]:
     """(msgid, msgstr, fuzzy) of every live entry, the header left out."""
-    text = CATALOGUE.read_text()
-    live = "\n".join(line for line in text.splitlines() if not line.startswith("#~")) + "\n"
+    live = _live()
     entries = [
         (_joined(match[2]), _joined(match[3]), bool(match[1] and "fuzzy" in match[1]))
         for match in _ENTRY.finditer(live)
@@ -50,6 +54,7 @@ def test_every_entry_is_translated_and_none_is_fuzzy():
     entries = _entries()
     assert len(entries) > 100
     assert [msgid for msgid, msgstr, fuzzy in entries if fuzzy or not msgstr] == []
+    assert re.findall(r'^msgstr\[\d+\] ""$', _live(), re.M) == [], "a plural form is not translated"
 
 
 def test_every_marked_message_is_in_the_catalogue():
