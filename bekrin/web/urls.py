@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from bekrin.web.views import account, family, teacher
 
@@ -15,5 +15,5 @@ urlpatterns = [
     path("student/", family.student_home, name="student-home"),
     path("parent/", family.parent_home, name="parent-home"),
     path("favicon.ico", account.favicon, name="favicon"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language", account.language, name="set_language"),
 ]

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from bekrin.accounts.services import TooManyAttempts, auth_session_login, password_change
 from bekrin.core.errors import DomainError, json_not_found, json_server_error
@@ -86,6 +87,13 @@ def password_page(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """`/favicon.ico`, which browsers ask for whatever the page names: the icon the pages link to."""
     return redirect(static("web/icon.svg"))
+
+
+@public
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switch: Django's `set_language`, which remembers the choice in a cookie (bekrin/web/locale.py)."""
+    return set_language(request)
 
 
 @for_roles(ANY_ROLE)
