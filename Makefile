@@ -67,10 +67,11 @@ serve: setup $(SECRET_KEY_FILE)
 test: setup
 	$(PY) -m pytest
 
-# Everything but the tests that run programs in the judge's sandbox, start a judge worker or start a server or a
-# command in a process of its own (the markers of pyproject.toml): a quick loop while working. `make test` runs all.
+# Everything but the tests that run programs in the judge's sandbox, start a judge worker, start a server or a
+# command in a process of its own, or drive a browser (the markers of pyproject.toml): a quick loop while working.
+# `make test` runs all.
 test-fast: setup
-	$(PY) -m pytest -m "not sandbox and not worker and not server"
+	$(PY) -m pytest -m "not sandbox and not worker and not server and not browser"
 
 # A long fuzz of the whole API from its schema (bekrin/core/tests/test_fuzz.py; `make test` runs a short one).
 fuzz: setup

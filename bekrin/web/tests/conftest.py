@@ -1,0 +1,98 @@
+"""The browser tests' set-up (../shared/design/WEB.md, Browser tests): Playwright drives Debian's chromium on
+pytest-django's live server, at a phone's and a laptop's size, and every page is checked as it is used:
+
+- no request leaves for another host (a route aborts it and the test fails),
+- no console error (a script or style the Content Security Policy refused is one),
+- axe-core finds no accessibility violation (`accessible`).
+"""
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Route
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of a test body would otherwise refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/lib/chromium/chromium")  # Debian's binary, not the /usr/bin/chromium shell wrapper
+SCREENS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "laptop": {"viewport": {"width": 1366, "height": 768}},
+}
+AXE = Axe()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"The browser tests need Debian's chromium at {CHROMIUM}: run `make system-deps` as root "
+            "(or `apt-get install chromium fonts-dejavu-core`)."
+        )
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM)}
+
+
+@dataclass
+class Screen:
+    """One person's browser tab on the live server, with what went wrong on it so far."""
+
+    page: Page
+    base: str
+    name: str
+    outside_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> Page:
+        self.page.goto(self.base + path)
+        return self.page
+
+    def log_in(self, email: str, password: str) -> None:
+        self.open("/")
+        self.page.get_by_label("E-poçt").fill(email)
+        self.page.get_by_label("Şifrə", exact=True).fill(password)
+        self.page.get_by_role("button", name="Daxil ol").click()
+        self.page.wait_for_load_state()
+
+    def accessible(self) -> None:
+        results = AXE.run(self.page)
+        assert results.violations_count == 0, f"{self.name} {self.page.url}:\n{results.generate_report()}"
+
+
+def _screen(browser: Browser, base: str, name: str) -> Iterator[Screen]:
+    context = browser.new_context(locale="en-US", **SCREENS[name])  # the browser's own language: English
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    here = urlsplit(base).netloc
+    current = Screen(page=page, base=base, name=name)
+
+    def only_here(route: Route) -> None:
+        if urlsplit(route.request.url).netloc == here:
+            route.continue_()
+        else:
+            current.outside_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_here)
+    page.on("console", lambda message: message.type == "error" and current.console_errors.append(message.text))
+    page.on("pageerror", lambda error: current.console_errors.append(str(error)))
+    yield current
+    context.close()
+    assert current.outside_requests == [], "a page asked another host"
+    assert current.console_errors == [], "the browser reported errors"
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request, browser: Browser, live_server) -> Iterator[Screen]:
+    """The test runs once at each size."""
+    yield from _screen(browser, live_server.url, request.param)
+
+
+@pytest.fixture
+def laptop(browser: Browser, live_server) -> Iterator[Screen]:
+    """For what only a keyboard does."""
+    yield from _screen(browser, live_server.url, "laptop")
