@@ -1,5 +1,5 @@
 """Starting a real server for a benchmark and talking to it: `make run` or `make serve` on a database and a free
-port, waited for until healthy, and plain HTTP requests and logins with bearer tokens.
+port, waited for until healthy, and plain HTTP requests, logins with bearer tokens and the web app's logins.
 
 Not a benchmark: `make bench` runs only the scripts whose names do not start with `_`. bench/load.py re-exports
 these names (other benchmarks import them from there).
@@ -8,12 +8,15 @@ these names (other benchmarks import them from there).
 import http.client
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -91,3 +94,37 @@ def login(port: int, email: str, password: str) -> str:
     if status != 200:
         raise RuntimeError(f"login of {email} answered {status}: {body[:300]}")
     return json.loads(body)["token"]
+
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def cookies_of(response: http.client.HTTPResponse) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def session_login(port: int, email: str, password: str) -> str:
+    """Logs in on the web app's login page, as a browser does (its CSRF cookie and form token, then the form);
+    answers the `Cookie` header that carries the session."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/")
+        page = conn.getresponse()
+        form = CSRF_FIELD.search(page.read().decode())
+        csrf = cookies_of(page).get("csrftoken")
+        if page.status != 200 or not form or not csrf:
+            raise RuntimeError(f"the login page answered {page.status} without a CSRF token")
+        body = urlencode({"email": email, "password": password, "csrfmiddlewaretoken": form.group(1)})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}"}
+        conn.request("POST", "/", body=body, headers=headers)
+        answer = conn.getresponse()
+        answer.read()
+        session = cookies_of(answer).get("sessionid")
+        if answer.status != 302 or not session:
+            raise RuntimeError(f"the web login of {email} answered {answer.status}")
+        return f"sessionid={session}; csrftoken={csrf}"
+    finally:
+        conn.close()
