@@ -41,6 +41,13 @@ def bounded_count(rows: QuerySet | CountedRows | Sequence[Any]) -> int | None:
     return found if found <= COUNT_LIMIT else None
 
 
+def page_rows(rows: QuerySet | CountedRows | Sequence[Any], number: int, size: int) -> tuple[list[Any], bool]:
+    """Page `number` (from 1) of `size` rows, and whether a next page has any: read with one row more than shown."""
+    start = (number - 1) * size
+    found = list(rows[start : start + size + 1])
+    return found[:size], len(found) > size
+
+
 class StandardPagination(PageNumberPagination):
     """`?page=` and `?page_size=` (at most 500), answering `{count, next, previous, results}`."""
 
@@ -56,13 +63,12 @@ class StandardPagination(PageNumberPagination):
         self.request = request
         size = self.get_page_size(request) or self.page_size
         number = self._page_number(request)
-        start = (number - 1) * size
-        rows = list(queryset[start : start + size + 1])
+        rows, self.has_next = page_rows(queryset, number, size)
         if number > 1 and not rows:
             raise NotFound(self.invalid_page_message)  # past the end, as DRF answers it
-        self.url, self.number, self.has_next = request.build_absolute_uri(), number, len(rows) > size
+        self.url, self.number = request.build_absolute_uri(), number
         self.count = bounded_count(queryset)
-        return rows[:size]
+        return rows
 
     def _page_number(self, request: Request) -> int:
         raw = request.query_params.get(self.page_query_param) or "1"

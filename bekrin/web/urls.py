@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bekrin.web.views import account, family, teacher
+from bekrin.web.views import account, family, groups, teacher
 
 app_name = "web"
 
@@ -12,6 +12,15 @@ urlpatterns = [
     path("teacher/", teacher.teacher_home, name="teacher-home"),
     path("teacher/attendance", teacher.attendance_page, name="attendance"),
     path("teacher/attendance/cells", teacher.attendance_save, name="attendance-save"),
+    path("teacher/groups", groups.group_list, name="groups"),
+    path("teacher/groups/new", groups.group_form, name="group-new"),
+    path("teacher/groups/display-name", groups.group_display_name, name="group-display-name"),
+    path("teacher/groups/<int:pk>", groups.group_page, name="group"),
+    path("teacher/groups/<int:pk>/edit", groups.group_form, name="group-edit"),
+    path("teacher/groups/<int:pk>/members", groups.group_members_add, name="group-members-add"),
+    path("teacher/groups/<int:pk>/members/<int:student_id>/end", groups.group_member_end, name="group-member-end"),
+    path("teacher/groups/<int:pk>/delete", groups.group_delete, name="group-delete"),
+    path("teacher/groups/<int:pk>/restore", groups.group_restore_page, name="group-restore"),
     path("student/", family.student_home, name="student-home"),
     path("parent/", family.parent_home, name="parent-home"),
     path("favicon.ico", account.favicon, name="favicon"),

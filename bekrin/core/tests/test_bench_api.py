@@ -35,8 +35,8 @@ ENDPOINTS = {
     "teacher: coding ranking, page 1", "teacher: tests", "teacher: test attempts", "student: attendance",
     "student: payments", "student: coding tasks", "student: coding submissions", "student: tests",
     "parent: dashboard", "parent: child attendance", "parent: child payments", "parent: child tests",
-    "web: login page", "web: teacher home", "web: attendance grid page", "web: password page", "web: student home",
-    "web: parent home",
+    "web: login page", "web: teacher home", "web: attendance grid page", "web: groups", "web: group page",
+    "web: new group form", "web: password page", "web: student home", "web: parent home",
 }  # fmt: skip
 
 

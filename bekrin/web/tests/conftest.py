@@ -64,7 +64,9 @@ class Screen:
 
 
 def _screen(browser: Browser, base: str, name: str) -> Iterator[Screen]:
-    context = browser.new_context(locale="en-US", **SCREENS[name])  # the browser's own language: English
+    # The browser's own language is English (the pages still speak Azerbaijani); no animations, so axe measures
+    # colours as they settle rather than halfway through a button's transition.
+    context = browser.new_context(locale="en-US", reduced_motion="reduce", **SCREENS[name])
     page = context.new_page()
     page.set_default_timeout(10_000)
     here = urlsplit(base).netloc

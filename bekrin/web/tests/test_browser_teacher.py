@@ -33,6 +33,7 @@ def grid_of(screen):
     expect(page.get_by_role("heading", name="Bugünkü dərslər")).to_be_visible()
     screen.accessible()
     page.get_by_role("link", name="Davamiyyəti qeyd et").click()
+    page.wait_for_load_state()  # the grid's script runs before `load`: a click before it would do nothing
     grid = page.get_by_role("grid")
     expect(grid).to_be_visible()
     screen.accessible()

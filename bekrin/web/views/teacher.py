@@ -7,7 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -25,13 +25,14 @@ from bekrin.attendance.services import CellInput, attendance_mark
 from bekrin.coding.permissions import submissions_visible_to
 from bekrin.coding.selectors import submission_list
 from bekrin.core.api_base import flat_errors
-from bekrin.core.errors import DomainError, ErrorCode, NotFound, error_body
+from bekrin.core.errors import DomainError, ErrorCode, error_body
 from bekrin.core.roles import STAFF
 from bekrin.groups.models import StudyGroup
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.groups.selectors import group_rows
 from bekrin.students.selectors import students_in_debt
 from bekrin.web.access import for_roles
+from bekrin.web.forms import checked_input
 
 HOME_ROWS = 10
 
@@ -130,18 +131,12 @@ def attendance_page(request: HttpRequest) -> HttpResponse:
         query["month"] = timezone.localdate().strftime("%Y-%m")
     context: dict[str, Any] = {"groups": groups, "query": query, "marks": _marks(), "errors": {}}
     if "group_id" in query:
-        checked = AttendanceGridQueryIn(data=query, context={"request": request})
-        try:
-            valid = checked.is_valid()
-        except NotFound as error:  # a group the teacher may not see: as missing as one that never existed
-            raise Http404(error.message) from error
-        if valid:
-            group, period = checked.validated_data["group"], checked.validated_data["period"]
+        data, context["errors"] = checked_input(AttendanceGridQueryIn, query, request)
+        if data:
+            group, period = data["group"], data["period"]
             context.update(
                 group=group, period=period, grid=_grid_view(_grid_of(user, group, period)), today=timezone.localdate()
             )
-        else:
-            context["errors"] = flat_errors(checked.errors)
     return render(request, "web/teacher/attendance.html", context, status=400 if context["errors"] else 200)
 
 
