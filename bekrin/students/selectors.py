@@ -4,7 +4,11 @@ Lists cost a fixed number of queries: the page (user + profile joined), then one
 memberships with their groups and one for the parent links with the parents.
 """
 
-from django.db.models import F, Prefetch, QuerySet
+from collections import Counter
+
+from django.db import router
+from django.db.models import F, Prefetch, ProtectedError, QuerySet, RestrictedError
+from django.db.models.deletion import Collector
 
 from bekrin.accounts.models import User, name_sort_key
 from bekrin.core.search import AzSortKey
@@ -59,3 +63,19 @@ def students_in_debt(visible: QuerySet[User], *, limit: int) -> list[User]:
         .select_related("student_profile")
         .order_by("student_profile__balance", "id")[:limit]
     )
+
+
+def hard_delete_preview(student: User) -> dict[str, int] | None:
+    """What deleting the student for good would remove, by the plural name of each kind of row (the user too), as
+    the deletion itself would collect it; None when a protected row (a payment they recorded, say) forbids it."""
+    collector = Collector(using=router.db_for_write(User), origin=student)
+    try:
+        collector.collect([student])
+    except (ProtectedError, RestrictedError):
+        return None
+    counts: Counter[str] = Counter()
+    for model, instances in collector.data.items():
+        counts[str(model._meta.verbose_name_plural)] += len(instances)
+    for rows in collector.fast_deletes:  # querysets the deletion runs without loading their rows
+        counts[str(rows.model._meta.verbose_name_plural)] += rows.count()
+    return {name: count for name, count in sorted(counts.items()) if count}

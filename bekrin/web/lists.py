@@ -2,8 +2,8 @@
 definition of "which rows, in what order" for both), read a page at a time as the API pages them
 (bekrin/core/pagination.py).
 
-A query the FilterSet refuses (`?ordering=password`) is shown on the page as a 400, as the API answers it; a page
-past the end is a 404.
+A query the FilterSet refuses (`?ordering=password`) is shown on the page as a 400, as the API answers it; an id
+out of the user's reach and a page past the end are 404s.
 """
 
 from dataclasses import dataclass, field
@@ -12,9 +12,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.request import Request
 
 from bekrin.core.api_base import flat_errors
+from bekrin.core.errors import NotFound
 from bekrin.core.filters import ListFilterSet
 from bekrin.core.pagination import bounded_count, page_rows
 
@@ -40,15 +42,20 @@ def list_page(request: HttpRequest, rows: QuerySet, filterset_class: type[ListFi
     narrows and orders them."""
     query = filterset_class.query_data(Request(request))
     filterset = filterset_class(data=query, queryset=rows, request=request)
-    if not filterset.is_valid():
-        return ListPage([], 1, False, 0, query, flat_errors(filterset.errors))
     try:
         number = int(request.GET.get("page") or "1")
     except ValueError:
         number = 0
     if number < 1:
         raise Http404(_("Invalid page."))
-    found, has_next = page_rows(filterset.qs, number, PAGE_SIZE)
+    try:
+        if not filterset.is_valid():
+            return ListPage([], 1, False, 0, query, flat_errors(filterset.errors))
+        found, has_next = page_rows(filterset.qs, number, PAGE_SIZE)
+    except NotFound as error:  # an id the user may not see (`?group_id=` of another school), as in the API
+        raise Http404(error.message) from error
+    except serializers.ValidationError as error:  # filters that contradict each other (`?status=deleted&deleted=false`)
+        return ListPage([], 1, False, 0, query, flat_errors(error.detail))
     if number > 1 and not found:
         raise Http404(_("Invalid page."))
     return ListPage(found, number, has_next, bounded_count(filterset.qs), query)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bekrin.web.views import account, family, groups, teacher
+from bekrin.web.views import account, family, groups, students, teacher
 
 app_name = "web"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path("teacher/groups/<int:pk>/members/<int:student_id>/end", groups.group_member_end, name="group-member-end"),
     path("teacher/groups/<int:pk>/delete", groups.group_delete, name="group-delete"),
     path("teacher/groups/<int:pk>/restore", groups.group_restore_page, name="group-restore"),
+    path("teacher/students", students.student_list, name="students"),
+    path("teacher/students/new", students.student_new, name="student-new"),
+    path("teacher/students/<int:pk>", students.student_page, name="student"),
+    path("teacher/students/<int:pk>/edit", students.student_edit, name="student-edit"),
+    path("teacher/students/<int:pk>/delete", students.student_delete, name="student-delete"),
+    path("teacher/students/<int:pk>/restore", students.student_restore_page, name="student-restore"),
+    path("teacher/students/<int:pk>/erase", students.student_erase, name="student-erase"),
     path("student/", family.student_home, name="student-home"),
     path("parent/", family.parent_home, name="parent-home"),
     path("favicon.ico", account.favicon, name="favicon"),
