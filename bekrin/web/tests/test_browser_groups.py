@@ -48,9 +48,9 @@ def test_a_teacher_creates_a_group_fills_it_and_deletes_and_restores_it(screen):
     screen.accessible()
 
     page.get_by_role("button", name="Sil", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("silindi")
+    expect(page.locator("#messages")).to_contain_text("silindi")
     page.get_by_role("link", name="Silinmiş").click()
     page.get_by_role("link", name="Veb proqramlaşdırma: 2-5 14:30").click()
     page.get_by_role("button", name="Bərpa et").click()
-    expect(page.get_by_role("status")).to_contain_text("bərpa edildi")
+    expect(page.locator("#messages")).to_contain_text("bərpa edildi")
     assert StudyGroup.objects.get().deleted_at is None

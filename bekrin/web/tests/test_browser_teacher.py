@@ -52,7 +52,7 @@ def test_a_teacher_marks_a_lesson_by_tapping_and_the_totals_follow(screen, schoo
 
     ali.click()
 
-    expect(page.get_by_role("status")).to_have_text("Saxlanıldı.")
+    expect(page.locator("#grid-status")).to_have_text("Saxlanıldı.")
     expect(ali).to_have_text("G")
     expect(ali).to_have_attribute("aria-label", re.compile(r"Əli Həsənov: Gecikib$"))
     expect(page.locator("tr:has(th:text-is('Əli Həsənov')) .row-total")).to_contain_text("1/1")
@@ -69,7 +69,7 @@ def test_a_whole_column_is_marked_present_in_one_action_and_a_marked_cell_is_kep
     page, _grid = grid_of(screen)
     page.get_by_role("button", name=re.compile("İştirak etməyib")).click()
     cell_named(page, "Ayşə Quliyeva").click()
-    expect(page.get_by_role("status")).to_have_text("Saxlanıldı.")
+    expect(page.locator("#grid-status")).to_have_text("Saxlanıldı.")
 
     today = timezone.localdate().isoformat()
     page.locator(f"button.column-fill[data-date='{today}']").click()
@@ -89,7 +89,7 @@ def test_the_grid_is_one_tab_stop_arrows_move_keys_set_and_focus_stays(laptop, s
     page.keyboard.press("q")  # qayıb: absent
 
     focused = page.locator("button.cell:focus")
-    expect(page.get_by_role("status")).to_have_text("Saxlanıldı.")
+    expect(page.locator("#grid-status")).to_have_text("Saxlanıldı.")
     expect(focused).to_have_text("−")
     expect(focused).to_have_attribute("aria-label", re.compile("İştirak etməyib$"))
     expect(grid.locator("button.cell[tabindex='0']")).to_have_count(1)
@@ -99,7 +99,7 @@ def test_the_grid_is_one_tab_stop_arrows_move_keys_set_and_focus_stays(laptop, s
     expect(page.locator("button.cell:focus")).to_have_text("")
     page.keyboard.press("Enter")  # the chosen status: present
     expect(page.locator("button.cell:focus")).to_have_text("+")
-    expect(page.get_by_role("status")).to_have_text("Saxlanıldı.")
+    expect(page.locator("#grid-status")).to_have_text("Saxlanıldı.")
     assert list(AttendanceRecord.objects.values_list("status", flat=True)) == ["present"]
 
 
@@ -112,13 +112,13 @@ def test_a_failed_save_shows_the_cell_as_not_saved_and_a_click_retries_it(screen
 
     expect(ali).to_have_class(re.compile(r"\bunsaved\b"))
     expect(ali).to_have_attribute("aria-label", re.compile("saxlanılmadı"))
-    expect(page.get_by_role("status")).to_have_text("Saxlanılmadı.")
+    expect(page.locator("#grid-status")).to_have_text("Saxlanılmadı.")
     assert not AttendanceRecord.objects.exists()
 
     page.unroute("**/teacher/attendance/cells")
     ali.click()
 
-    expect(page.get_by_role("status")).to_have_text("Saxlanıldı.")
+    expect(page.locator("#grid-status")).to_have_text("Saxlanıldı.")
     expect(ali).not_to_have_class(re.compile(r"\bunsaved\b"))
     assert AttendanceRecord.objects.get().status == "present"
     screen.console_errors.clear()  # the aborted request is logged as a failed load: that was the test
