@@ -1,5 +1,5 @@
-"""The browser tests' set-up: Playwright drives Debian's chromium on pytest-django's live server, at a phone's and
-a laptop's size, and every page is checked as it is used:
+"""The browser tests' set-up (docs/WEB.md#browser-tests-verified): Playwright drives Debian's chromium on
+pytest-django's live server, at a phone's and a laptop's size, and every page is checked as it is used:
 
 - no request leaves for another host (a route aborts it and the test fails),
 - no console error (a script or style the Content Security Policy refused is one),
