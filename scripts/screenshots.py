@@ -37,6 +37,7 @@ def first_link(page: Page, base: str, listing: str, prefix: str) -> str:
 def teacher_screens(page: Page, base: str) -> dict[str, str]:
     group = first_link(page, base, "/teacher/groups", "/teacher/groups/")
     student = first_link(page, base, "/teacher/students", "/teacher/students/")
+    receipt = first_link(page, base, "/teacher/payments", "/teacher/payments/")
     group_id = group.rsplit("/", 1)[1]
     return {
         "teacher-home": "/teacher/",
@@ -46,6 +47,9 @@ def teacher_screens(page: Page, base: str) -> dict[str, str]:
         "students": "/teacher/students?search=h%C9%99s",
         "student": student,
         "student-form": "/teacher/students/new",
+        "payments": "/teacher/payments",
+        "receipt": receipt,
+        "payment-form": f"/teacher/payments/new?student_id={student.rsplit('/', 1)[1]}",
         "attendance": f"/teacher/attendance?group_id={group_id}",
         "password": "/account/password",
     }

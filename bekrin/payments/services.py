@@ -225,9 +225,20 @@ def payment_update(*, payment: Payment, changes: PaymentChanges) -> Payment:
     return current
 
 
-def payment_delete(*, payment: Payment) -> Payment:
-    """Soft delete: the row stays for the "deleted" tab and keeps its receipt number; the balance follows."""
-    return soft_delete(Payment, payment.pk, lock=_lock_payment(payment), then=_balance_follows)
+def payment_delete(*, payment: Payment, reason: str | None = None) -> Payment:
+    """Soft delete: the row stays for the "deleted" tab and keeps its receipt number; the balance follows. A
+    `reason` is added to the payment's note (dated), in the same transaction, so the deleted tab says why."""
+    reason = (reason or "").strip()
+
+    def then(current: Payment, at: datetime) -> None:
+        if reason:
+            said = _("Deleted on %(date)s: %(reason)s") % {"date": timezone.localtime(at).date().isoformat(),
+                                                           "reason": reason}  # fmt: skip
+            current.note = f"{current.note}\n{said}" if current.note else said
+            Payment.all_objects.filter(pk=current.pk).update(note=current.note)
+        _balance_follows(current, at)
+
+    return soft_delete(Payment, payment.pk, lock=_lock_payment(payment), then=then)
 
 
 def payment_restore(*, payment: Payment) -> Payment:

@@ -31,6 +31,7 @@ class ListPage:
     count: int | None  # None above bounded_count's limit
     query: dict[str, str]  # the filters as asked (for the form and the page links)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    matching: QuerySet | None = None  # every row of the filter, not only the page's (for totals over them)
 
     @property
     def status(self) -> int:
@@ -58,4 +59,4 @@ def list_page(request: HttpRequest, rows: QuerySet, filterset_class: type[ListFi
         return ListPage([], 1, False, 0, query, flat_errors(error.detail))
     if number > 1 and not found:
         raise Http404(_("Invalid page."))
-    return ListPage(found, number, has_next, bounded_count(filterset.qs), query)
+    return ListPage(found, number, has_next, bounded_count(filterset.qs), query, matching=filterset.qs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bekrin.web.views import account, family, groups, students, teacher
+from bekrin.web.views import account, family, groups, payments, students, teacher
 
 app_name = "web"
 
@@ -28,6 +28,11 @@ urlpatterns = [
     path("teacher/students/<int:pk>/delete", students.student_delete, name="student-delete"),
     path("teacher/students/<int:pk>/restore", students.student_restore_page, name="student-restore"),
     path("teacher/students/<int:pk>/erase", students.student_erase, name="student-erase"),
+    path("teacher/payments", payments.payment_list, name="payments"),
+    path("teacher/payments/new", payments.payment_new, name="payment-new"),
+    path("teacher/payments/<int:pk>", payments.payment_receipt, name="payment-receipt"),
+    path("teacher/payments/<int:pk>/delete", payments.payment_delete_page, name="payment-delete"),
+    path("teacher/payments/<int:pk>/restore", payments.payment_restore_page, name="payment-restore"),
     path("student/", family.student_home, name="student-home"),
     path("parent/", family.parent_home, name="parent-home"),
     path("favicon.ico", account.favicon, name="favicon"),
