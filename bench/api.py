@@ -101,6 +101,7 @@ ENDPOINTS = [
     Endpoint("web: students", "teacher", "/teacher/students", page=True),
     Endpoint("web: students ?search=", "teacher", "/teacher/students?search=h%C9%99s%C9%99n", page=True),
     Endpoint("web: student page", "teacher", "/teacher/students/{student}", page=True),
+    Endpoint("web: parents", "teacher", "/teacher/parents", page=True),
     Endpoint("web: payments", "teacher", "/teacher/payments", page=True),
     Endpoint("web: password page", "teacher", "/account/password", page=True),
     Endpoint("web: student home", "student", "/student/", page=True),

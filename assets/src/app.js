@@ -22,6 +22,11 @@ Alpine.data("menu", () => ({
   },
 }));
 
+// A button that prints the page (a receipt, a password slip): no inline handler, which the CSP would refuse.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
+
 window.Alpine = Alpine;
 Alpine.start();
 startAttendanceGrid(document);

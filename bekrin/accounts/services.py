@@ -202,6 +202,18 @@ def user_update(*, user: User, changes: UserChanges, keep_token: AuthToken | Non
     return user
 
 
+def password_reset(*, user: User) -> str:
+    """A new generated password for `user` (a student's or a parent's, set by staff: the caller checks the user is
+    theirs to reset), answered to be printed once and never stored in clear. Every token of the user is revoked and
+    their sessions end (the hash they carry no longer matches)."""
+    password = initial_password()
+    with transaction.atomic():
+        user.password = initial_password_hash(password)
+        user.save(update_fields=["password", "updated_at"])
+        AuthToken.objects.filter(user=user).delete()
+    return password
+
+
 def password_change(
     *, request: HttpRequest, user: User, current_password: str, password: str, keep_token: AuthToken | None = None
 ) -> User:

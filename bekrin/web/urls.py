@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bekrin.web.views import account, family, groups, payments, students, teacher
+from bekrin.web.views import account, family, groups, parents, payments, students, teacher
 
 app_name = "web"
 
@@ -28,6 +28,10 @@ urlpatterns = [
     path("teacher/students/<int:pk>/delete", students.student_delete, name="student-delete"),
     path("teacher/students/<int:pk>/restore", students.student_restore_page, name="student-restore"),
     path("teacher/students/<int:pk>/erase", students.student_erase, name="student-erase"),
+    path("teacher/students/<int:pk>/password", students.student_password_reset, name="student-password"),
+    path("teacher/parents", parents.parent_list, name="parents"),
+    path("teacher/parents/<int:pk>", parents.parent_page, name="parent"),
+    path("teacher/parents/<int:pk>/password", parents.parent_password_reset, name="parent-password"),
     path("teacher/payments", payments.payment_list, name="payments"),
     path("teacher/payments/new", payments.payment_new, name="payment-new"),
     path("teacher/payments/<int:pk>", payments.payment_receipt, name="payment-receipt"),

@@ -36,8 +36,8 @@ ENDPOINTS = {
     "student: payments", "student: coding tasks", "student: coding submissions", "student: tests",
     "parent: dashboard", "parent: child attendance", "parent: child payments", "parent: child tests",
     "web: login page", "web: teacher home", "web: attendance grid page", "web: groups", "web: group page",
-    "web: new group form", "web: students", "web: students ?search=", "web: student page", "web: payments",
-    "web: password page", "web: student home", "web: parent home",
+    "web: new group form", "web: students", "web: students ?search=", "web: student page", "web: parents",
+    "web: payments", "web: password page", "web: student home", "web: parent home",
 }  # fmt: skip
 
 

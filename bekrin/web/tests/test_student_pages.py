@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from knox.models import AuthToken
 
 from bekrin.accounts.models import User
 from bekrin.groups.models import GroupMembership
@@ -181,3 +182,20 @@ def test_the_list_and_a_student_page_run_as_many_queries_for_a_big_school_as_for
         client = client_of(teacher)
         counts.append((queries_of(client, "/teacher/students"), queries_of(client, f"/teacher/students/{student.pk}")))
     assert counts[0] == counts[1]
+
+
+def test_staff_give_a_student_a_new_password_on_a_slip_and_their_logins_end(teacher):
+    student = StudentFactory(full_name="Əli Həsənov")
+    AuthToken.objects.create(user=student)
+    elsewhere = client_of(student)
+
+    slip = client_of(teacher).post(f"/teacher/students/{student.pk}/password")
+
+    assert slip.status_code == 200 and "no-store" in slip["Cache-Control"]
+    password = re.search(r'<code class="fs-5">([^<]+)</code>', slip.content.decode())[1]
+    student.refresh_from_db()
+    assert student.check_password(password)
+    assert not AuthToken.objects.filter(user=student).exists()
+    assert elsewhere.get("/student/").status_code == 302
+    assert client_of(teacher).get(f"/teacher/students/{student.pk}").status_code == 200
+    assert password not in client_of(teacher).get(f"/teacher/students/{student.pk}").content.decode()

@@ -39,6 +39,7 @@ from bekrin.students.services import (
 from bekrin.web.access import for_roles
 from bekrin.web.forms import checked_input, refusal_errors
 from bekrin.web.lists import list_page
+from bekrin.web.views.slips import password_slip
 
 PERSON_FIELDS = ("full_name", "email", "phone", "grade", "notes", "password")
 PARENT_FIELDS = ("full_name", "email", "phone", "relation")
@@ -184,3 +185,10 @@ def student_erase(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("web:students")
     context = {"student": student, "removes": hard_delete_preview(student)}
     return render(request, "web/teacher/students/erase.html", context)
+
+
+@for_roles(STAFF)
+@require_POST
+def student_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new generated password for the student, on a slip to print and hand over."""
+    return password_slip(request, get_object_or_404(students_visible_to(_user(request)), pk=pk))
