@@ -50,6 +50,9 @@ def teacher_screens(page: Page, base: str) -> dict[str, str]:
         "payments": "/teacher/payments",
         "receipt": receipt,
         "payment-form": f"/teacher/payments/new?student_id={student.rsplit('/', 1)[1]}",
+        "coding-tasks": "/teacher/coding/tasks",
+        "coding-submissions": "/teacher/coding/submissions",
+        "coding-ranking": "/teacher/coding/ranking",
         "attendance": f"/teacher/attendance?group_id={group_id}",
         "password": "/account/password",
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bekrin.web.views import account, family, groups, parents, payments, students, teacher
+from bekrin.web.views import account, coding, family, groups, parents, payments, students, teacher
 
 app_name = "web"
 
@@ -29,6 +29,10 @@ urlpatterns = [
     path("teacher/students/<int:pk>/restore", students.student_restore_page, name="student-restore"),
     path("teacher/students/<int:pk>/erase", students.student_erase, name="student-erase"),
     path("teacher/students/<int:pk>/password", students.student_password_reset, name="student-password"),
+    path("teacher/coding/tasks", coding.task_page_list, name="coding-tasks"),
+    path("teacher/coding/submissions", coding.submission_page_list, name="coding-submissions"),
+    path("teacher/coding/submissions/<int:pk>", coding.submission_page, name="coding-submission"),
+    path("teacher/coding/ranking", coding.ranking_page, name="coding-ranking"),
     path("teacher/parents", parents.parent_list, name="parents"),
     path("teacher/parents/<int:pk>", parents.parent_page, name="parent"),
     path("teacher/parents/<int:pk>/password", parents.parent_password_reset, name="parent-password"),
