@@ -102,6 +102,8 @@ ENDPOINTS = [
     Endpoint("web: students ?search=", "teacher", "/teacher/students?search=h%C9%99s%C9%99n", page=True),
     Endpoint("web: student page", "teacher", "/teacher/students/{student}", page=True),
     Endpoint("web: parents", "teacher", "/teacher/parents", page=True),
+    Endpoint("web: tests", "teacher", "/teacher/tests", page=True),
+    Endpoint("web: test page", "teacher", "/teacher/tests/{test}", page=True),
     Endpoint("web: coding tasks", "teacher", "/teacher/coding/tasks", page=True),
     Endpoint("web: coding submissions", "teacher", "/teacher/coding/submissions", page=True),
     Endpoint("web: coding ranking", "teacher", "/teacher/coding/ranking", page=True),

@@ -38,6 +38,7 @@ def teacher_screens(page: Page, base: str) -> dict[str, str]:
     group = first_link(page, base, "/teacher/groups", "/teacher/groups/")
     student = first_link(page, base, "/teacher/students", "/teacher/students/")
     receipt = first_link(page, base, "/teacher/payments", "/teacher/payments/")
+    test = first_link(page, base, "/teacher/tests", "/teacher/tests/")
     group_id = group.rsplit("/", 1)[1]
     return {
         "teacher-home": "/teacher/",
@@ -53,6 +54,8 @@ def teacher_screens(page: Page, base: str) -> dict[str, str]:
         "coding-tasks": "/teacher/coding/tasks",
         "coding-submissions": "/teacher/coding/submissions",
         "coding-ranking": "/teacher/coding/ranking",
+        "tests": "/teacher/tests",
+        "test": test,
         "attendance": f"/teacher/attendance?group_id={group_id}",
         "password": "/account/password",
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bekrin.web.views import account, coding, family, groups, parents, payments, students, teacher
+from bekrin.web.views import account, assessments, coding, family, groups, parents, payments, students, teacher
 
 app_name = "web"
 
@@ -33,6 +33,8 @@ urlpatterns = [
     path("teacher/coding/submissions", coding.submission_page_list, name="coding-submissions"),
     path("teacher/coding/submissions/<int:pk>", coding.submission_page, name="coding-submission"),
     path("teacher/coding/ranking", coding.ranking_page, name="coding-ranking"),
+    path("teacher/tests", assessments.test_list, name="tests"),
+    path("teacher/tests/<int:pk>", assessments.test_page, name="test"),
     path("teacher/parents", parents.parent_list, name="parents"),
     path("teacher/parents/<int:pk>", parents.parent_page, name="parent"),
     path("teacher/parents/<int:pk>/password", parents.parent_password_reset, name="parent-password"),

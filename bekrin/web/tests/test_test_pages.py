@@ -1,0 +1,65 @@
+"""The test and exam pages through Django's client: the list, a test's questions, assignments and attempts with
+their marks; another school's tests; fixed queries."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bekrin.assessments.models import Test
+from bekrin.assessments.services import assignment_create, attempt_start
+from bekrin.testing.factories import GroupFactory, MembershipFactory, TeacherFactory
+from bekrin.testing.schools import populate_school
+
+pytestmark = pytest.mark.django_db
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_test_shows_its_questions_assignments_and_the_marks_of_each_attempt():
+    school = populate_school()
+    client = client_of(school.teacher)
+    test = Test.objects.get(title="Kəsrlər")
+
+    listed = client.get("/teacher/tests").content.decode()
+    page = client.get(f"/teacher/tests/{test.pk}").content.decode()
+
+    assert "Kəsrlər" in listed and "Silinmiş test" not in listed
+    assert "Silinmiş test" in client.get("/teacher/tests?status=deleted").content.decode()
+    assert "Çoxseçimli" in page and "Rəqəmli" in page
+    assert "1: 1" in page  # question 1 answered right
+
+
+def test_another_schools_test_is_missing():
+    school = populate_school()
+    stranger = TeacherFactory()
+    test = Test.objects.get(title="Kəsrlər")
+    assert client_of(stranger).get(f"/teacher/tests/{test.pk}").status_code == 404
+    assert "Kəsrlər" not in client_of(stranger).get("/teacher/tests").content.decode()
+    assert client_of(school.teacher).get(f"/teacher/tests/{test.pk}").status_code == 200
+
+
+def test_a_test_page_runs_as_many_queries_for_many_attempts_as_for_few():
+    school = populate_school()
+    client = client_of(school.teacher)
+    test = Test.objects.get(title="Kəsrlər")
+    path = f"/teacher/tests/{test.pk}"
+    before = queries_of(client, path)
+    group = GroupFactory(teacher=school.teacher)
+    for _ in range(12):
+        student = MembershipFactory(group=group).student
+        assignment_create(test=test, student=student)
+        attempt_start(test=test, student=student)
+    assert queries_of(client, path) == before
+    assert queries_of(client, "/teacher/tests") == queries_of(client, "/teacher/tests?search=k")
+
+
+def queries_of(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, response.content[:300]
+    return len(captured)
