@@ -117,6 +117,14 @@ def with_counts(tests: QuerySet[Test]) -> QuerySet[Test]:
     )
 
 
+def tests_waiting_for_marks(tests: QuerySet[Test], *, limit: int) -> list[Test]:
+    """The tests with submitted attempts whose written answers have no mark yet (`waiting`: how many), the most
+    waiting first (a teacher's home)."""
+    waiting = TestAttempt.objects.filter(test_id=OuterRef("pk"), status=AttemptStatus.SUBMITTED)
+    annotated = tests.annotate(waiting=count_per_row(waiting, "test_id")).filter(waiting__gt=0)
+    return list(annotated.order_by("-waiting", "pk")[:limit])
+
+
 def test_assignments(test: Test) -> QuerySet[TestAssignment]:
     return test.assignments.select_related("group", "student").order_by("-created_at", "-pk")
 

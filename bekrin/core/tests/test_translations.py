@@ -55,6 +55,7 @@ def test_every_entry_is_translated_and_none_is_fuzzy():
     assert len(entries) > 100
     assert [msgid for msgid, msgstr, fuzzy in entries if fuzzy or not msgstr] == []
     assert re.findall(r'^msgstr\[\d+\] ""$', _live(), re.M) == [], "a plural form is not translated"
+    assert re.findall(r"^#,.*\bfuzzy\b.*\n(?:#.*\n)*msgid (.*)", _live(), re.M) == [], "a fuzzy entry (plurals too)"
 
 
 def test_every_marked_message_is_in_the_catalogue():

@@ -6,8 +6,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bekrin.assessments.models import Test
-from bekrin.assessments.services import assignment_create, attempt_start
+from bekrin.assessments.models import Test, TestType
+from bekrin.assessments.services import (
+    answer_key_save,
+    assignment_create,
+    attempt_save_answers,
+    attempt_start,
+    attempt_submit,
+)
+from bekrin.assessments.services import test_create as create_test  # not `test_…`: pytest would collect it
 from bekrin.testing.factories import GroupFactory, MembershipFactory, TeacherFactory
 from bekrin.testing.schools import populate_school
 
@@ -63,3 +70,19 @@ def queries_of(client: Client, path: str) -> int:
         response = client.get(path)
     assert response.status_code == 200, response.content[:300]
     return len(captured)
+
+
+def test_the_teachers_home_lists_the_tests_whose_written_answers_wait_for_a_mark():
+    school = populate_school()
+    essay = create_test(author=school.teacher, title="İnşa", type=TestType.EXAM, config={"written_questions": [2]})
+    answer_key_save(test=essay, mcq_answers={"1": "A"}, numeric_answers={})
+    student = school.students[0]
+    assignment_create(test=essay, student=student)
+    attempt = attempt_start(test=essay, student=student)
+    attempt_save_answers(attempt=attempt, answers={"1": "A", "2": "Mənim yayım"})
+    attempt_submit(attempt=attempt)
+
+    home = client_of(school.teacher).get("/teacher/").content.decode()
+
+    assert f'href="/teacher/tests/{essay.pk}?status=submitted">İnşa</a>: 1 cəhd' in home
+    assert "Kəsrlər</a>" not in home  # its attempts are graded

@@ -17,6 +17,8 @@ from rest_framework import serializers
 
 from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
+from bekrin.assessments.permissions import tests_visible_to
+from bekrin.assessments.selectors import tests_waiting_for_marks
 from bekrin.attendance.api import AttendanceCellIn, AttendanceGridQueryIn, AttendancePeriodIn
 from bekrin.attendance.models import AttendanceStatus
 from bekrin.attendance.permissions import attendance_records_visible_to
@@ -40,7 +42,8 @@ HOME_ROWS = 10
 @for_roles(STAFF)
 @require_GET
 def teacher_home(request: HttpRequest) -> HttpResponse:
-    """Today's lessons from the groups' weekly schedules, the students in debt, the latest submissions."""
+    """Today's lessons from the groups' weekly schedules, the students in debt, the latest submissions and the
+    tests waiting for written marks."""
     user: User = request.user  # type: ignore[assignment]  # for_roles let only a staff user in
     today = timezone.localdate()
     lessons = group_rows(groups_visible_to(user)).filter(days_of_week__contains=[today.isoweekday()])
@@ -49,6 +52,7 @@ def teacher_home(request: HttpRequest) -> HttpResponse:
         "lessons": sorted(lessons, key=lambda group: (group.start_time is None, group.start_time or 0)),
         "in_debt": students_in_debt(students_visible_to(user), limit=HOME_ROWS),
         "submissions": list(submission_list(submissions_visible_to(user))[:HOME_ROWS]),
+        "to_mark": tests_waiting_for_marks(tests_visible_to(user), limit=HOME_ROWS),
         "month": today.strftime("%Y-%m"),
     }
     return render(request, "web/teacher/home.html", context)
