@@ -108,6 +108,7 @@ ENDPOINTS = [
     Endpoint("web: coding submissions", "teacher", "/teacher/coding/submissions", page=True),
     Endpoint("web: coding ranking", "teacher", "/teacher/coding/ranking", page=True),
     Endpoint("web: payments", "teacher", "/teacher/payments", page=True),
+    Endpoint("web: import page", "teacher", "/teacher/import", page=True),
     Endpoint("web: password page", "teacher", "/account/password", page=True),
     Endpoint("web: student home", "student", "/student/", page=True),
     Endpoint("web: parent home", "parent", "/parent/", page=True),

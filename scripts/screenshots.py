@@ -57,6 +57,7 @@ def teacher_screens(page: Page, base: str) -> dict[str, str]:
         "tests": "/teacher/tests",
         "test": test,
         "attendance": f"/teacher/attendance?group_id={group_id}",
+        "import": "/teacher/import",
         "password": "/account/password",
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bekrin.web.views import account, assessments, coding, family, groups, parents, payments, students, teacher
+from bekrin.web.views import account, assessments, coding, family, groups, imports, parents, payments, students, teacher
 
 app_name = "web"
 
@@ -35,6 +35,8 @@ urlpatterns = [
     path("teacher/coding/ranking", coding.ranking_page, name="coding-ranking"),
     path("teacher/tests", assessments.test_list, name="tests"),
     path("teacher/tests/<int:pk>", assessments.test_page, name="test"),
+    path("teacher/import", imports.import_page, name="import"),
+    path("teacher/import/confirm", imports.import_confirm, name="import-confirm"),
     path("teacher/parents", parents.parent_list, name="parents"),
     path("teacher/parents/<int:pk>", parents.parent_page, name="parent"),
     path("teacher/parents/<int:pk>/password", parents.parent_password_reset, name="parent-password"),

@@ -38,7 +38,7 @@ ENDPOINTS = {
     "web: login page", "web: teacher home", "web: attendance grid page", "web: groups", "web: group page",
     "web: new group form", "web: students", "web: students ?search=", "web: student page", "web: parents",
     "web: tests", "web: test page", "web: coding tasks", "web: coding submissions", "web: coding ranking",
-    "web: payments", "web: password page", "web: student home", "web: parent home",
+    "web: payments", "web: import page", "web: password page", "web: student home", "web: parent home",
 }  # fmt: skip
 
 
