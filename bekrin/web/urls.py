@@ -35,6 +35,7 @@ urlpatterns = [
     path("teacher/coding/ranking", coding.ranking_page, name="coding-ranking"),
     path("teacher/tests", assessments.test_list, name="tests"),
     path("teacher/tests/<int:pk>", assessments.test_page, name="test"),
+    path("teacher/tests/attempts/<int:pk>", assessments.attempt_page, name="attempt"),
     path("teacher/import", imports.import_page, name="import"),
     path("teacher/import/confirm", imports.import_confirm, name="import-confirm"),
     path("teacher/parents", parents.parent_list, name="parents"),

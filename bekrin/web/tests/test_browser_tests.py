@@ -1,9 +1,10 @@
 """A teacher at a phone and at a laptop opens a quiz from the list and reads its questions, assignments and the
-marks of its attempts."""
+marks of its attempts, and marks a written answer of an exam found on the home."""
 
 import pytest
 from playwright.sync_api import expect
 
+from bekrin.testing.assessments import submitted_essay
 from bekrin.testing.factories import PASSWORD
 from bekrin.testing.schools import populate_school
 
@@ -22,3 +23,21 @@ def test_a_teacher_reads_a_quiz_and_its_attempts(screen):
     attempts = page.get_by_role("region", name="Cəhdlər (2)")
     expect(attempts).to_contain_text(school.students[0].full_name)
     screen.accessible()
+
+
+def test_a_teacher_marks_a_written_answer_from_the_home(screen):
+    school = populate_school()
+    _essay, attempt = submitted_essay(school)
+    screen.log_in(school.teacher.email, PASSWORD)
+    page = screen.page
+    page.get_by_role("link", name="İnşa").click()
+    page.get_by_role("link", name=school.students[0].full_name).click()
+    expect(page.get_by_text("Mənim yayım")).to_be_visible()
+    screen.accessible()
+
+    page.get_by_label("2-ci sualın balı, 0-dan 1-dək").fill("0.5")
+    page.get_by_role("button", name="Balları yadda saxla").click()
+
+    expect(page.locator("#messages")).to_contain_text("Ballar yadda saxlanıldı.")
+    attempt.refresh_from_db()
+    assert attempt.status == "graded"

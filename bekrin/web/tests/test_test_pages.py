@@ -1,20 +1,16 @@
 """The test and exam pages through Django's client: the list, a test's questions, assignments and attempts with
 their marks; another school's tests; fixed queries."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bekrin.assessments.models import Test, TestType
-from bekrin.assessments.services import (
-    answer_key_save,
-    assignment_create,
-    attempt_save_answers,
-    attempt_start,
-    attempt_submit,
-)
-from bekrin.assessments.services import test_create as create_test  # not `test_…`: pytest would collect it
+from bekrin.assessments.models import Test
+from bekrin.assessments.services import assignment_create, attempt_start
+from bekrin.testing.assessments import submitted_essay
 from bekrin.testing.factories import GroupFactory, MembershipFactory, TeacherFactory
 from bekrin.testing.schools import populate_school
 
@@ -74,15 +70,30 @@ def queries_of(client: Client, path: str) -> int:
 
 def test_the_teachers_home_lists_the_tests_whose_written_answers_wait_for_a_mark():
     school = populate_school()
-    essay = create_test(author=school.teacher, title="İnşa", type=TestType.EXAM, config={"written_questions": [2]})
-    answer_key_save(test=essay, mcq_answers={"1": "A"}, numeric_answers={})
-    student = school.students[0]
-    assignment_create(test=essay, student=student)
-    attempt = attempt_start(test=essay, student=student)
-    attempt_save_answers(attempt=attempt, answers={"1": "A", "2": "Mənim yayım"})
-    attempt_submit(attempt=attempt)
+    essay, _attempt = submitted_essay(school)
 
     home = client_of(school.teacher).get("/teacher/").content.decode()
 
     assert f'href="/teacher/tests/{essay.pk}?status=submitted">İnşa</a>: 1 cəhd' in home
     assert "Kəsrlər</a>" not in home  # its attempts are graded
+
+
+def test_a_written_answer_is_marked_on_the_attempts_page_and_the_attempt_is_graded():
+    school = populate_school()
+    _essay, attempt = submitted_essay(school)
+    client = client_of(school.teacher)
+    page = client.get(f"/teacher/tests/attempts/{attempt.pk}").content.decode()
+    assert "Mənim yayım" in page
+
+    too_much = client.post(f"/teacher/tests/attempts/{attempt.pk}", {"mark-2": "7"})
+    none = client.post(f"/teacher/tests/attempts/{attempt.pk}", {"mark-2": ""})
+    zero = client.post(f"/teacher/tests/attempts/{attempt.pk}", {"mark-2": "0"})
+    assert zero.status_code == 302  # nought is a mark
+    marked = client.post(f"/teacher/tests/attempts/{attempt.pk}", {"mark-2": "0,5"})
+
+    assert too_much.status_code == 400 and none.status_code == 400
+    assert marked.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == "graded" and attempt.score == Decimal("1.50")
+    assert client_of(TeacherFactory()).get(f"/teacher/tests/attempts/{attempt.pk}").status_code == 404
+    assert client_of(TeacherFactory()).post(f"/teacher/tests/attempts/{attempt.pk}", {"mark-2": "1"}).status_code == 404
