@@ -64,9 +64,7 @@ def refusal_errors(error: DomainError) -> dict[str, list[str]]:
     is the form's as a whole, under `__all__`). A row gone out of reach meanwhile is a 404, as in the API."""
     if isinstance(error, NotFound):
         raise Http404(error.message) from error
-    fields = error.fields or {"__all__": [error.message]}
-    return {name: [str(message) for message in (messages if isinstance(messages, list) else [messages])]
-            for name, messages in fields.items()}  # fmt: skip
+    return flat_errors(error.fields) if error.fields else {"__all__": [error.message]}
 
 
 def checked_input(

@@ -4,6 +4,7 @@ their marks; another school's tests; fixed queries."""
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -97,3 +98,49 @@ def test_a_written_answer_is_marked_on_the_attempts_page_and_the_attempt_is_grad
     assert attempt.status == "graded" and attempt.score == Decimal("1.50")
     assert client_of(TeacherFactory()).get(f"/teacher/tests/attempts/{attempt.pk}").status_code == 404
     assert client_of(TeacherFactory()).post(f"/teacher/tests/attempts/{attempt.pk}", {"mark-2": "1"}).status_code == 404
+
+
+def test_a_test_is_created_given_its_key_on_the_sheet_and_assigned_to_a_group():
+    school = populate_school()
+    group = GroupFactory(teacher=school.teacher)
+    client = client_of(school.teacher)
+
+    created = client.post("/teacher/tests/new", {"title": "Həftəlik quiz", "type": "quiz", "max_attempts": "2",
+                          "time_limit_minutes": "30", "is_active": "on"})  # fmt: skip
+    test = Test.objects.get(title="Həftəlik quiz")
+    assert created["Location"] == f"/teacher/tests/{test.pk}"
+    assert test.config["max_attempts"] == 2 and test.config["time_limit_minutes"] == 30
+
+    sheet = client.get(f"/teacher/tests/{test.pk}/key").content.decode()
+    assert sheet.count('name="q') == 20 * 6  # twenty questions, five letters and "none" each
+    saved = client.post(f"/teacher/tests/{test.pk}/key", {"rows": "20", "q1": "B", "q2": "", "n2": "2,5", "q3": "E"})
+    assert saved.status_code == 302
+    key = test.answer_key
+    key.refresh_from_db()
+    assert key.mcq_answers == {"1": "B", "3": "E"} and key.numeric_answers == {"2": "2.5"}
+
+    assigned = client.post(f"/teacher/tests/{test.pk}/assign", {"group_id": str(group.pk),
+                           "available_from": "2026-12-08T09:00", "available_to": "2026-12-08T10:00"})  # fmt: skip
+    assert assigned.status_code == 302
+    assert test.assignments.get().group == group
+
+
+def test_bad_test_forms_say_why_and_write_nothing():
+    school = populate_school()
+    client = client_of(school.teacher)
+    before = Test.all_objects.count()
+
+    no_title = client.post("/teacher/tests/new", {"title": "", "type": "quiz"})
+    not_pdf = client.post("/teacher/tests/new", {"title": "x", "type": "quiz",
+                          "pdf": SimpleUploadedFile("a.pdf", b"not a pdf", "application/pdf")})  # fmt: skip
+    test = Test.objects.get(title="Kəsrlər")
+    window = {"available_from": "2026-12-08T10:00", "available_to": "2026-12-08T09:00"}
+    group_id = str(GroupFactory(teacher=school.teacher).pk)
+    backwards = client.post(f"/teacher/tests/{test.pk}/assign", {"group_id": group_id, **window})
+
+    assert no_title.status_code == 400 and not_pdf.status_code == 400
+    assert Test.all_objects.count() == before
+    assert backwards.status_code == 302 and test.assignments.count() == 2  # refused: still its two
+    other = TeacherFactory()
+    assert client_of(other).get(f"/teacher/tests/{test.pk}/key").status_code == 404
+    assert client_of(other).post(f"/teacher/tests/{test.pk}/assign", {"group_id": "1"}).status_code == 404
