@@ -34,6 +34,11 @@ class ListPage:
     matching: QuerySet | None = None  # every row of the filter, not only the page's (for totals over them)
 
     @property
+    def deleted_tab(self) -> bool:
+        """The list asks for soft-deleted rows (`status=deleted` or `deleted=true`, as DeletedFilter reads them)."""
+        return self.query.get("status") == "deleted" or self.query.get("deleted") == "true"
+
+    @property
     def status(self) -> int:
         return 400 if self.errors else 200
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from bekrin.accounts.models import User
+from bekrin.testing.web import client_of
 
 
 def web_routes() -> Iterator[tuple[str, object]]:
@@ -48,13 +48,6 @@ def test_the_walk_finds_the_web_app():
 @pytest.mark.parametrize(("route", "view"), ROUTES, ids=[route for route, _view in ROUTES])
 def test_every_page_declares_who_may_open_it(route, view):
     assert rule_of(view) in ("public", "roles"), f"{route}: wrap the view in for_roles(...) or public"
-
-
-def client_of(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def answer(client: Client, path: str):

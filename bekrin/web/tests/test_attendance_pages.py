@@ -4,23 +4,16 @@ import json
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from bekrin.attendance.models import AttendanceRecord
 from bekrin.testing.factories import AdminFactory, GroupFactory, MembershipFactory, OrganizationFactory, TeacherFactory
+from bekrin.testing.web import client_of, queries_of
 
 pytestmark = pytest.mark.django_db
 
 MONTH = "2026-03"  # Mondays and Thursdays: 2, 5, 9, 12 … 30 March
 MONDAY = "2026-03-02"
-
-
-def teacher_client(teacher) -> Client:
-    client = Client()
-    client.force_login(teacher)
-    return client
 
 
 def group_of(teacher, students: int = 2):
@@ -41,7 +34,7 @@ def test_the_grid_shows_students_by_the_azerbaijani_alphabet_and_the_lesson_days
     teacher = TeacherFactory()
     group, _members = group_of(teacher, students=3)
 
-    page = teacher_client(teacher).get(f"/teacher/attendance?group_id={group.pk}&month={MONTH}").content.decode()
+    page = client_of(teacher).get(f"/teacher/attendance?group_id={group.pk}&month={MONTH}").content.decode()
 
     positions = [page.index(name) for name in ("Ayşə Quliyeva", "Əli Həsənov", "İlkin Məmmədov")]
     assert positions == sorted(positions)
@@ -52,7 +45,7 @@ def test_the_grid_shows_students_by_the_azerbaijani_alphabet_and_the_lesson_days
 def test_a_save_sends_the_intended_status_so_repeating_it_changes_nothing():
     teacher = TeacherFactory()
     group, (ali, _ayse) = group_of(teacher)
-    client = teacher_client(teacher)
+    client = client_of(teacher)
     cell = {"student_id": ali.pk, "lesson_date": MONDAY, "status": "late"}
 
     first, again = save(client, group, [cell]), save(client, group, [cell])
@@ -74,8 +67,8 @@ def test_a_save_sends_the_intended_status_so_repeating_it_changes_nothing():
 def test_the_answer_carries_the_offices_save_on_the_same_grid_so_nothing_is_lost():
     teacher, office = TeacherFactory(), AdminFactory()
     group, (ali, ayse) = group_of(teacher)
-    save(teacher_client(office), group, [{"student_id": ayse.pk, "lesson_date": MONDAY, "status": "absent"}])
-    answer = save(teacher_client(teacher), group, [{"student_id": ali.pk, "lesson_date": MONDAY, "status": "present"}])
+    save(client_of(office), group, [{"student_id": ayse.pk, "lesson_date": MONDAY, "status": "absent"}])
+    answer = save(client_of(teacher), group, [{"student_id": ali.pk, "lesson_date": MONDAY, "status": "present"}])
     assert answer.json()["cells"][str(ayse.pk)][MONDAY][0] == "absent"
     assert answer.json()["columns"][MONDAY] == {"attended": 1, "marked": 2, "rate": "50,0%"}
 
@@ -84,7 +77,7 @@ def test_another_schools_group_is_missing_on_the_page_and_in_the_save():
     mine = TeacherFactory()
     theirs = TeacherFactory(organization=OrganizationFactory(name="Digər məktəb", slug="diger"))
     their_group, (their_student, _other) = group_of(theirs)
-    client = teacher_client(mine)
+    client = client_of(mine)
 
     page = client.get(f"/teacher/attendance?group_id={their_group.pk}&month={MONTH}")
     saved = save(client, their_group, [{"student_id": their_student.pk, "lesson_date": MONDAY, "status": "present"}])
@@ -102,7 +95,7 @@ def test_another_schools_student_in_my_group_is_refused_and_nothing_is_written()
     _their_group, (their_student, _other) = group_of(theirs)
 
     answer = save(
-        teacher_client(mine),
+        client_of(mine),
         group,
         [
             {"student_id": ali.pk, "lesson_date": MONDAY, "status": "present"},
@@ -136,7 +129,7 @@ def test_another_schools_student_in_my_group_is_refused_and_nothing_is_written()
 )
 def test_a_bad_save_is_400_in_the_error_shape(body, field):
     teacher = TeacherFactory()
-    answer = teacher_client(teacher).post("/teacher/attendance/cells", body, content_type="application/json")
+    answer = client_of(teacher).post("/teacher/attendance/cells", body, content_type="application/json")
     assert answer.status_code == 400
     error = answer.json()["error"]
     assert error["code"] == "invalid"
@@ -147,16 +140,9 @@ def test_a_bad_save_is_400_in_the_error_shape(body, field):
 def test_a_bad_period_on_the_page_is_said_on_the_page():
     teacher = TeacherFactory()
     group, _members = group_of(teacher)
-    page = teacher_client(teacher).get(f"/teacher/attendance?group_id={group.pk}&month=2026-13")
+    page = client_of(teacher).get(f"/teacher/attendance?group_id={group.pk}&month=2026-13")
     assert page.status_code == 400
     assert 'role="alert"' in page.content.decode()
-
-
-def queries_of(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, response.content[:500]
-    return len(captured)
 
 
 def test_the_grid_page_and_the_home_run_as_many_queries_for_forty_students_as_for_two():
@@ -165,16 +151,16 @@ def test_the_grid_page_and_the_home_run_as_many_queries_for_forty_students_as_fo
     big = GroupFactory(teacher=big_teacher, days_of_week=[1, 3, 5])
     big_members = [MembershipFactory(group=big, joined_at=date(2026, 1, 1)).student for _ in range(40)]
     GroupFactory(teacher=big_teacher, days_of_week=[1, 2, 3, 4, 5, 6, 7])
-    save(teacher_client(small_teacher), small, [{"student_id": ali.pk, "lesson_date": MONDAY, "status": "present"}])
+    save(client_of(small_teacher), small, [{"student_id": ali.pk, "lesson_date": MONDAY, "status": "present"}])
     save(
-        teacher_client(big_teacher),
+        client_of(big_teacher),
         big,
         [{"student_id": student.pk, "lesson_date": MONDAY, "status": "late"} for student in big_members],
     )
 
     for path in ("/teacher/attendance?group_id={group}&month=" + MONTH, "/teacher/"):
         counts = [
-            queries_of(teacher_client(teacher), path.format(group=group.pk))
+            queries_of(client_of(teacher), path.format(group=group.pk))
             for teacher, group in ((small_teacher, small), (big_teacher, big))
         ]
         assert counts[0] == counts[1], (path, counts)

@@ -2,20 +2,12 @@
 period; another school's ids; fixed queries."""
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from bekrin.testing.coding import school_with_work
 from bekrin.testing.factories import OrganizationFactory, TeacherFactory
+from bekrin.testing.web import client_of, queries_of
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_tasks_are_listed_by_topic_and_submissions_show_their_code():
@@ -73,10 +65,3 @@ def test_the_coding_pages_run_as_many_queries_for_a_big_school_as_for_a_small_on
                  f"/teacher/coding/submissions/{submissions[-1].pk}")  # fmt: skip
         counts.append([queries_of(client, path) for path in paths])
     assert counts[0] == counts[1]
-
-
-def queries_of(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, response.content[:300]
-    return len(captured)

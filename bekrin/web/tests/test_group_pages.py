@@ -5,9 +5,6 @@ import re
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from bekrin.groups.models import GroupMembership, StudyGroup
 from bekrin.testing.factories import (
@@ -17,14 +14,9 @@ from bekrin.testing.factories import (
     StudentFactory,
     TeacherFactory,
 )
+from bekrin.testing.web import client_of, queries_of
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -174,13 +166,6 @@ def test_another_schools_group_and_student_are_missing_on_every_page_and_form(te
     assert their_group.memberships.get().is_active
     assert not GroupMembership.objects.filter(group=mine).exists()
     assert StudyGroup.objects.get(pk=pk).deleted_at is None
-
-
-def queries_of(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, response.content[:300]
-    return len(captured)
 
 
 def test_the_list_and_a_group_page_run_as_many_queries_for_a_big_school_as_for_a_small_one():

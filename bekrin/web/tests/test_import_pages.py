@@ -12,6 +12,7 @@ from django.test import Client
 from bekrin.accounts.models import User
 from bekrin.groups.models import GroupMembership
 from bekrin.testing.factories import GroupFactory, TeacherFactory
+from bekrin.testing.web import client_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,6 @@ GOOD = (
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(client: Client, text: str):

@@ -5,18 +5,12 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bekrin.testing.factories import OrganizationFactory, ParentFactory, ParentLinkFactory, TeacherFactory
+from bekrin.testing.web import client_of
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_parents_are_found_the_azerbaijani_way_with_their_children():

@@ -6,9 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from bekrin.payments.models import Payment
 from bekrin.payments.services import payment_create
@@ -20,14 +17,9 @@ from bekrin.testing.factories import (
     StudentFactory,
     TeacherFactory,
 )
+from bekrin.testing.web import client_of, queries_of
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def paid(teacher, student, amount: str, status: str = "paid", **extra) -> Payment:
@@ -153,10 +145,3 @@ def test_the_list_and_a_receipt_run_as_many_queries_for_a_big_school_as_for_a_sm
         client = client_of(teacher)
         counts.append((queries_of(client, "/teacher/payments"), queries_of(client, f"/teacher/payments/{payment.pk}")))
     assert counts[0] == counts[1]
-
-
-def queries_of(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, response.content[:300]
-    return len(captured)

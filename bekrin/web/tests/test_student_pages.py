@@ -6,9 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 
 from bekrin.accounts.models import User
@@ -23,14 +20,9 @@ from bekrin.testing.factories import (
     StudentFactory,
     TeacherFactory,
 )
+from bekrin.testing.web import client_of, queries_of
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -161,13 +153,6 @@ def test_another_schools_student_and_group_are_missing_on_every_page_and_form(te
     assert answers == dict.fromkeys(answers, 404)
     assert not User.objects.filter(email="x@bekrin.test").exists()
     assert User.objects.get(pk=pk).is_active
-
-
-def queries_of(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, response.content[:300]
-    return len(captured)
 
 
 def test_the_list_and_a_student_page_run_as_many_queries_for_a_big_school_as_for_a_small_one():

@@ -5,23 +5,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from bekrin.assessments.models import Test
 from bekrin.assessments.services import assignment_create, attempt_start
 from bekrin.testing.assessments import submitted_essay
 from bekrin.testing.factories import GroupFactory, MembershipFactory, TeacherFactory
 from bekrin.testing.schools import populate_school
+from bekrin.testing.web import client_of, queries_of
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_test_shows_its_questions_assignments_and_the_marks_of_each_attempt():
@@ -60,13 +52,6 @@ def test_a_test_page_runs_as_many_queries_for_many_attempts_as_for_few():
         attempt_start(test=test, student=student)
     assert queries_of(client, path) == before
     assert queries_of(client, "/teacher/tests") == queries_of(client, "/teacher/tests?search=k")
-
-
-def queries_of(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, response.content[:300]
-    return len(captured)
 
 
 def test_the_teachers_home_lists_the_tests_whose_written_answers_wait_for_a_mark():

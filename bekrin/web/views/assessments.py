@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bekrin.accounts.models import User
 from bekrin.assessments.api.teacher import AnswerKeyIn, AssignmentIn, TestWriteIn
 from bekrin.assessments.filters import AttemptFilters, TestFilters
 from bekrin.assessments.models import AttemptStatus, TestType
@@ -31,22 +30,18 @@ from bekrin.core.errors import DomainError
 from bekrin.core.roles import STAFF
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.groups.selectors import group_rows
-from bekrin.web.access import for_roles
+from bekrin.web.access import for_roles, signed_in_user
 from bekrin.web.forms import checked_input, refusal_errors
 from bekrin.web.lists import list_page
 
 ASSIGNMENTS_SHOWN = 50
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # for_roles let only a staff user in
-
-
 @for_roles(STAFF)
 @require_GET
 def test_list(request: HttpRequest) -> HttpResponse:
-    page = list_page(request, with_counts(tests_visible_to(_user(request), include_deleted=True)), TestFilters)
-    context = {"page": page, "types": TestType.choices, "deleted": page.query.get("status") == "deleted"}
+    page = list_page(request, with_counts(tests_visible_to(signed_in_user(request), include_deleted=True)), TestFilters)
+    context = {"page": page, "types": TestType.choices, "deleted": page.deleted_tab}
     return render(request, "web/teacher/tests/list.html", context, status=page.status)
 
 
@@ -54,7 +49,7 @@ def test_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def test_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A test, its assignments (the latest) and its attempts a page at a time, each with its marks."""
-    user = _user(request)
+    user = signed_in_user(request)
     test = get_object_or_404(with_counts(tests_visible_to(user, include_deleted=True)), pk=pk)
     page = list_page(request, test_attempts(attempts_visible_to(user), test=test), AttemptFilters)
     attempts = teacher_attempt_views(page.rows, test, timezone.now())
@@ -103,7 +98,7 @@ def test_new(request: HttpRequest) -> HttpResponse:
         data, errors = checked_input(TestWriteIn, _posted_test(request), request)
         if data is not None:
             try:
-                test = create_test(author=_user(request), **data)
+                test = create_test(author=signed_in_user(request), **data)
             except DomainError as error:
                 errors = refusal_errors(error)
             else:
@@ -117,7 +112,7 @@ def test_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def test_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Assigns the test to a group (its members at any moment) in an optional window."""
-    test = get_object_or_404(tests_visible_to(_user(request)), pk=pk)
+    test = get_object_or_404(tests_visible_to(signed_in_user(request)), pk=pk)
     asked = {
         name: request.POST[name] for name in ("group_id", "available_from", "available_to") if request.POST.get(name)
     }
@@ -140,7 +135,7 @@ def test_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     """An attempt's answers and marks; the written questions get their marks here (every one needs a mark, from 0
     to its weight), which grades the attempt, as the API's PATCH does."""
-    rows = attempts_visible_to(_user(request)).select_related("student", "result", "test", "test__answer_key")
+    rows = attempts_visible_to(signed_in_user(request)).select_related("student", "result", "test", "test__answer_key")
     attempt = get_object_or_404(rows, pk=pk)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -176,7 +171,7 @@ MAX_KEY_ROWS = 200
 def answer_key_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The answer key as a sheet: for each question number a letter (A–E) or a number; written questions are the
     test's own and need no key. Saving a changed key grades every closed attempt again and says how many changed."""
-    test = get_object_or_404(tests_visible_to(_user(request)), pk=pk)
+    test = get_object_or_404(tests_visible_to(signed_in_user(request)), pk=pk)
     key = answer_key_of(test)
     mcq = dict(key.mcq_answers) if key else {}
     numeric = {number: str(value) for number, value in (key.numeric_answers if key else {}).items()}

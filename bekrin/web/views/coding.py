@@ -20,13 +20,9 @@ from bekrin.core.pagination import page_rows
 from bekrin.core.roles import STAFF
 from bekrin.groups.permissions import groups_visible_to
 from bekrin.groups.selectors import group_rows
-from bekrin.web.access import for_roles
+from bekrin.web.access import for_roles, signed_in_user
 from bekrin.web.forms import checked_input
 from bekrin.web.lists import PAGE_SIZE, list_page
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # for_roles let only a staff user in
 
 
 def _pickers(user: User) -> dict[str, Any]:
@@ -41,7 +37,7 @@ def _pickers(user: User) -> dict[str, Any]:
 @for_roles(STAFF)
 @require_GET
 def task_page_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     page = list_page(request, task_list(any_task(user)), TaskFilters)
     context = {"page": page, **_pickers(user)}
     return render(request, "web/teacher/coding/tasks.html", context, status=page.status)
@@ -50,7 +46,7 @@ def task_page_list(request: HttpRequest) -> HttpResponse:
 @for_roles(STAFF)
 @require_GET
 def submission_page_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     page = list_page(request, submission_list(submissions_visible_to(user)), SubmissionFilters)
     context = {"page": page, **_pickers(user)}
     return render(request, "web/teacher/coding/submissions.html", context, status=page.status)
@@ -60,7 +56,7 @@ def submission_page_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One submission: its code as sent, its verdict, the counts of passed and failed cases and the message."""
-    submission = get_object_or_404(submission_list(submissions_visible_to(_user(request))), pk=pk)
+    submission = get_object_or_404(submission_list(submissions_visible_to(signed_in_user(request))), pk=pk)
     return render(request, "web/teacher/coding/submission.html", {"submission": submission})
 
 
@@ -69,7 +65,7 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
 def ranking_page(request: HttpRequest) -> HttpResponse:
     """The ranking by the points of the distinct tasks solved, by group, topic and period, a page at a time; a
     row's rank is its place in the whole list."""
-    user = _user(request)
+    user = signed_in_user(request)
     asked = {
         name: request.GET[name] for name in ("group_id", "topic_id", "from", "to", "page") if request.GET.get(name)
     }

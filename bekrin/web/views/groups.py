@@ -36,22 +36,19 @@ from bekrin.groups.services import (
 )
 from bekrin.students.filters import StudentFilters
 from bekrin.students.selectors import by_name
-from bekrin.web.access import for_roles
+from bekrin.web.access import for_roles, signed_in_user
 from bekrin.web.forms import checked_input, refusal_errors
 from bekrin.web.lists import list_page
 
 DAYS = [(day, WEEKDAYS[day - 1]) for day in ISO_WEEKDAYS]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # for_roles let only a staff user in
-
-
 @for_roles(STAFF)
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    page = list_page(request, group_rows(groups_visible_to(_user(request), include_deleted=True)), GroupFilters)
-    context = {"page": page, "deleted": page.query.get("status") == "deleted" or page.query.get("deleted") == "true"}
+    visible = groups_visible_to(signed_in_user(request), include_deleted=True)
+    page = list_page(request, group_rows(visible), GroupFilters)
+    context = {"page": page, "deleted": page.deleted_tab}
     return render(request, "web/teacher/groups/list.html", context, status=page.status)
 
 
@@ -90,7 +87,7 @@ def _form_values(group: StudyGroup | None, user: User) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def group_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create (`pk` None) or edit a group; the display name is shown as it will be while the form is typed in."""
-    user = _user(request)
+    user = signed_in_user(request)
     group = get_object_or_404(group_rows(groups_visible_to(user)), pk=pk) if pk is not None else None
     values = _form_values(group, user)
     errors: dict[str, list[str]] = {}
@@ -147,7 +144,7 @@ def group_display_name(request: HttpRequest) -> HttpResponse:
 @require_GET
 def group_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One group: its members (with a search to add more), its former members, delete or restore."""
-    user = _user(request)
+    user = signed_in_user(request)
     group = get_object_or_404(group_detail_rows(groups_visible_to(user, include_deleted=True)), pk=pk)
     former = (
         GroupMembership.objects.filter(group=group, is_active=False)
@@ -163,7 +160,7 @@ def group_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _live_group(request: HttpRequest, pk: int) -> StudyGroup:
-    return get_object_or_404(groups_visible_to(_user(request)), pk=pk)
+    return get_object_or_404(groups_visible_to(signed_in_user(request)), pk=pk)
 
 
 @for_roles(STAFF)
@@ -186,7 +183,7 @@ def group_members_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def group_member_end(request: HttpRequest, pk: int, student_id: int) -> HttpResponse:
     group = _live_group(request, pk)
-    student = get_object_or_404(students_visible_to(_user(request)), pk=student_id)
+    student = get_object_or_404(students_visible_to(signed_in_user(request)), pk=student_id)
     memberships_end(group=group, students=[student])
     messages.success(request, _("%(name)s left the group; their attendance stays.") % {"name": student.full_name})
     return redirect("web:group", pk=group.pk)
@@ -204,6 +201,7 @@ def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @for_roles(STAFF)
 @require_POST
 def group_restore_page(request: HttpRequest, pk: int) -> HttpResponse:
-    group = group_restore(group=get_object_or_404(groups_visible_to(_user(request), include_deleted=True), pk=pk))
+    visible = groups_visible_to(signed_in_user(request), include_deleted=True)
+    group = group_restore(group=get_object_or_404(visible, pk=pk))
     messages.success(request, _("%(name)s is restored.") % {"name": group.display_name})
     return redirect("web:group", pk=group.pk)

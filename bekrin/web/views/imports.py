@@ -27,13 +27,9 @@ from bekrin.students.bulk_import.planning import COLUMNS
 from bekrin.students.bulk_import.reading import MAX_BYTES
 from bekrin.students.bulk_import.services import users_import
 from bekrin.students.services import IssuedPassword
-from bekrin.web.access import for_roles
+from bekrin.web.access import for_roles, signed_in_user
 
 STASH = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # for_roles let only a staff user in
 
 
 def _stash_path(user: User, token: str) -> str:
@@ -72,12 +68,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
         return render(request, "web/teacher/import.html", context, status=413)
     data = bytes(upload.read())
     try:
-        checked = users_import(actor=_user(request), data=data, dry_run=True)
+        checked = users_import(actor=signed_in_user(request), data=data, dry_run=True)
     except DomainError as error:
         context["refusal"] = _refusal(error)
         return render(request, "web/teacher/import.html", context, status=error.status_code)
     token = secrets.token_hex(16)
-    default_storage.save(_stash_path(_user(request), token), ContentFile(data))
+    default_storage.save(_stash_path(signed_in_user(request), token), ContentFile(data))
     context.update(checked=checked, token=token, file_name=upload.name)
     return render(request, "web/teacher/import.html", context)
 
@@ -87,7 +83,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """The import of the file the dry run checked; the passwords of the new users are shown this once."""
-    user = _user(request)
+    user = signed_in_user(request)
     path = _stash_path(user, request.POST.get("token", ""))
     if not default_storage.exists(path):
         raise Http404

@@ -6,31 +6,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from bekrin.accounts.models import User
 from bekrin.accounts.people import parents_visible_to
 from bekrin.core.roles import STAFF
 from bekrin.students.filters import ParentFilters
 from bekrin.students.selectors import parent_rows
-from bekrin.web.access import for_roles
+from bekrin.web.access import for_roles, signed_in_user
 from bekrin.web.lists import list_page
 from bekrin.web.views.slips import password_slip
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # for_roles let only a staff user in
 
 
 @for_roles(STAFF)
 @require_GET
 def parent_list(request: HttpRequest) -> HttpResponse:
-    page = list_page(request, parent_rows(parents_visible_to(_user(request))), ParentFilters)
+    page = list_page(request, parent_rows(parents_visible_to(signed_in_user(request))), ParentFilters)
     return render(request, "web/teacher/parents/list.html", {"page": page}, status=page.status)
 
 
 @for_roles(STAFF)
 @require_GET
 def parent_page(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = get_object_or_404(parent_rows(parents_visible_to(_user(request))), pk=pk)
+    parent = get_object_or_404(parent_rows(parents_visible_to(signed_in_user(request))), pk=pk)
     return render(request, "web/teacher/parents/detail.html", {"parent": parent})
 
 
@@ -38,4 +33,4 @@ def parent_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def parent_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """A new generated password for the parent, on a slip to print and hand over."""
-    return password_slip(request, get_object_or_404(parents_visible_to(_user(request)), pk=pk))
+    return password_slip(request, get_object_or_404(parents_visible_to(signed_in_user(request)), pk=pk))

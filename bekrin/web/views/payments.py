@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bekrin.accounts.models import User
 from bekrin.accounts.people import students_visible_to
 from bekrin.core.errors import DomainError
 from bekrin.core.roles import STAFF
@@ -29,15 +28,11 @@ from bekrin.payments.selectors import payment_rows, payment_totals
 from bekrin.payments.services import payment_create, payment_delete, payment_restore
 from bekrin.students.filters import StudentFilters
 from bekrin.students.selectors import by_name
-from bekrin.web.access import for_roles
+from bekrin.web.access import for_roles, signed_in_user
 from bekrin.web.forms import checked_input, refusal_errors
 from bekrin.web.lists import list_page
 
 PAYMENT_FIELDS = ("payment_date", "amount", "method", "status", "title", "note", "group_id")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # for_roles let only a staff user in
 
 
 def _labelled(totals: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -53,12 +48,12 @@ def _choices() -> dict[str, Any]:
 def payment_list(request: HttpRequest) -> HttpResponse:
     """Payments of the school as the API's PaymentFilters select them, with each status's total over every row
     of the filter (not only the page)."""
-    user = _user(request)
+    user = signed_in_user(request)
     page = list_page(request, payment_rows(payments_visible_to(user)), PaymentFilters)
     context = {
         "page": page,
         "totals": None if page.matching is None else _labelled(payment_totals(page.matching)),
-        "deleted": page.query.get("deleted") == "true",
+        "deleted": page.deleted_tab,
         "groups": list(group_rows(groups_visible_to(user, include_deleted=True))),
         **_choices(),
     }
@@ -69,7 +64,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def payment_new(request: HttpRequest) -> HttpResponse:
     """Without `student_id`: find the student. With it: the payment's form; saved, the receipt is shown."""
-    user = _user(request)
+    user = signed_in_user(request)
     raw_student = request.POST.get("student_id") or request.GET.get("student_id")
     if not raw_student or not raw_student.isdigit():
         candidates = list_page(request, by_name(students_visible_to(user)), StudentFilters)
@@ -101,13 +96,13 @@ def payment_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def payment_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable receipt (a print stylesheet leaves out the navigation)."""
-    rows = payment_rows(payments_visible_to(_user(request))).select_related("created_by", "organization")
+    rows = payment_rows(payments_visible_to(signed_in_user(request))).select_related("created_by", "organization")
     payment = get_object_or_404(rows, pk=pk)
     return render(request, "web/teacher/payments/receipt.html", {"payment": payment})
 
 
 def _payment(request: HttpRequest, pk: int) -> Payment:
-    return get_object_or_404(payments_visible_to(_user(request)), pk=pk)
+    return get_object_or_404(payments_visible_to(signed_in_user(request)), pk=pk)
 
 
 @for_roles(STAFF)

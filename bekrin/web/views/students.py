@@ -36,17 +36,13 @@ from bekrin.students.services import (
     student_soft_delete,
     student_update,
 )
-from bekrin.web.access import for_roles
+from bekrin.web.access import for_roles, signed_in_user
 from bekrin.web.forms import checked_input, refusal_errors
 from bekrin.web.lists import list_page
 from bekrin.web.views.slips import password_slip
 
 PERSON_FIELDS = ("full_name", "email", "phone", "grade", "notes", "password")
 PARENT_FIELDS = ("full_name", "email", "phone", "relation")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # for_roles let only a staff user in
 
 
 def _groups(user: User) -> list:
@@ -56,10 +52,9 @@ def _groups(user: User) -> list:
 @for_roles(STAFF)
 @require_GET
 def student_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     page = list_page(request, student_rows(students_visible_to(user, include_deleted=True)), StudentFilters)
-    deleted = page.query.get("status") == "deleted" or page.query.get("deleted") == "true"
-    context = {"page": page, "deleted": deleted, "groups": _groups(user)}
+    context = {"page": page, "deleted": page.deleted_tab, "groups": _groups(user)}
     return render(request, "web/teacher/students/list.html", context, status=page.status)
 
 
@@ -88,7 +83,7 @@ def _form_context(user: User, values: dict[str, Any], errors: dict[str, list[str
 def student_new(request: HttpRequest) -> HttpResponse:
     """Create a student (user, profile, groups, a parent found by email or created) in one transaction; the
     generated passwords are shown on the answer to this request only, never stored or shown again."""
-    user = _user(request)
+    user = signed_in_user(request)
     values: dict[str, Any] = {"group_ids": [request.GET["group_id"]] if request.GET.get("group_id") else []}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -112,7 +107,7 @@ def student_new(request: HttpRequest) -> HttpResponse:
 @for_roles(STAFF)
 @require_GET
 def student_page(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     student = get_object_or_404(student_rows(students_visible_to(user, include_deleted=True)), pk=pk)
     card = children_dashboard(viewer=user, children=[student], today=timezone.localdate())[0]
     return render(request, "web/teacher/students/detail.html", {"student": student, "card": card})
@@ -121,7 +116,7 @@ def student_page(request: HttpRequest, pk: int) -> HttpResponse:
 @for_roles(STAFF)
 @require_http_methods(["GET", "POST"])
 def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     student = get_object_or_404(student_rows(students_visible_to(user)), pk=pk)
     profile = student.student_profile
     values: dict[str, Any] = {
@@ -150,7 +145,7 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @for_roles(STAFF)
 @require_POST
 def student_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_object_or_404(students_visible_to(_user(request)), pk=pk)
+    student = get_object_or_404(students_visible_to(signed_in_user(request)), pk=pk)
     student_soft_delete(student=student)
     messages.success(request, _("%(name)s is deleted: they cannot log in, their history stays. It can be restored "
                                 "from the Deleted tab.") % {"name": student.full_name})  # fmt: skip
@@ -160,7 +155,7 @@ def student_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @for_roles(STAFF)
 @require_POST
 def student_restore_page(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_object_or_404(students_visible_to(_user(request), include_deleted=True), pk=pk)
+    student = get_object_or_404(students_visible_to(signed_in_user(request), include_deleted=True), pk=pk)
     student_restore(student=student)
     messages.success(request, _("%(name)s is restored.") % {"name": student.full_name})
     return redirect("web:student", pk=student.pk)
@@ -170,7 +165,7 @@ def student_restore_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def student_erase(request: HttpRequest, pk: int) -> HttpResponse:
     """Deleting a soft-deleted student for good: a page that names every row it removes, then the deletion."""
-    user = _user(request)
+    user = signed_in_user(request)
     rows = students_visible_to(user, include_deleted=True).select_related("student_profile")
     student = get_object_or_404(rows, pk=pk)
     if request.method == "POST":
@@ -191,4 +186,4 @@ def student_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def student_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """A new generated password for the student, on a slip to print and hand over."""
-    return password_slip(request, get_object_or_404(students_visible_to(_user(request)), pk=pk))
+    return password_slip(request, get_object_or_404(students_visible_to(signed_in_user(request)), pk=pk))
